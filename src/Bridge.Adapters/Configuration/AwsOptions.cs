@@ -1,0 +1,19 @@
+namespace Bridge.Adapters.Configuration;
+
+/// <summary>How the bridge gets AWS credentials for GetPipelineExecution. Section <c>Aws</c>.</summary>
+public sealed class AwsOptions
+{
+    public const string Section = "Aws";
+
+    /// <summary>Role assumed for every account without its own entry in <see cref="AccountRoleArns"/>. Unset: the SDK's default credentials are used as they are.</summary>
+    public string? RoleArn { get; set; }
+
+    /// <summary>AWS account id (the event's <c>account</c>) to the role to assume there.</summary>
+    public Dictionary<string, string> AccountRoleArns { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Optional sts:ExternalId sent with AssumeRole.</summary>
+    public string? ExternalId { get; set; }
+
+    /// <summary>Prefix of the role session name (the event's pipeline is appended for traceability).</summary>
+    public string RoleSessionName { get; set; } = "codepipeline-github-bridge";
+}

@@ -1,0 +1,15 @@
+namespace Bridge.Adapters.Configuration;
+
+/// <summary>Where the ordering ledger lives. Section <c>Ledger</c>. Neither URI nor connection string: in memory (one instance only).</summary>
+public sealed class LedgerOptions
+{
+    public const string Section = "Ledger";
+
+    /// <summary>Table endpoint for identity-based access, e.g. https://{account}.table.core.windows.net</summary>
+    public Uri? TableServiceUri { get; set; }
+
+    /// <summary>Connection string (Azurite, or where identity is not available).</summary>
+    public string? ConnectionString { get; set; }
+
+    public string TableName { get; set; } = "statusledger";
+}
