@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Bridge.Core.Events;
+
+/// <summary>What was wrong with a request body, worded for the operator who finds it in the dead-letter queue.</summary>
+public sealed record InputProblem(string Title, string Detail);
+
+/// <summary>Either an event or the reason the body is not one.</summary>
+public readonly record struct ParseResult(CodePipelineEvent? Event, InputProblem? Problem)
+{
+    public static ParseResult Ok(CodePipelineEvent e) => new(e, null);
+    public static ParseResult Fail(string detail) => new(null, new InputProblem("Invalid CodePipeline event", detail));
+}
+
+/// <summary>
+/// Reads an EventBridge envelope leniently: unknown fields are ignored, numbers may arrive as 1, 1.0 or "1",
+/// optional fields may be missing. Only what the bridge cannot work without is required.
+/// </summary>
+public static class EventParser
+{
+    public const string Source = "aws.codepipeline";
+    public const string PipelineDetailType = "CodePipeline Pipeline Execution State Change";
+    public const string StageDetailType = "CodePipeline Stage Execution State Change";
+    public const string ActionDetailType = "CodePipeline Action Execution State Change";
+
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
+
+    public static ParseResult Parse(ReadOnlyMemory<byte> body)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(body, Options);
+        }
+        catch (JsonException ex)
+        {
+            return ParseResult.Fail($"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).");
+        }
+
+        using (doc)
+        {
+            return Read(doc.RootElement);
+        }
+    }
+
+    private static ParseResult Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+            return ParseResult.Fail("The body is not an EventBridge event: expected a JSON object.");
+
+        var source = Text(root, "source");
+        if (source is null)
+            return ParseResult.Fail("The body is not an EventBridge event: 'source' is missing.");
+        if (!string.Equals(source, Source, StringComparison.Ordinal))
+            return ParseResult.Fail($"'source' is '{Clip(source)}'; this endpoint accepts only '{Source}'.");
+
+        var detailType = Text(root, "detail-type");
+        if (detailType is null)
+            return ParseResult.Fail("The body is not an EventBridge event: 'detail-type' is missing.");
+        EventLevel level;
+        switch (detailType)
+        {
+            case PipelineDetailType: level = EventLevel.Pipeline; break;
+            case StageDetailType: level = EventLevel.Stage; break;
+            case ActionDetailType: level = EventLevel.Action; break;
+            default: return ParseResult.Fail($"'detail-type' '{Clip(detailType)}' is not a CodePipeline state-change event.");
+        }
+
+        var id = Text(root, "id");
+        if (id is null) return ParseResult.Fail("The body is not an EventBridge event: 'id' is missing.");
+        var region = Text(root, "region");
+        if (region is null) return ParseResult.Fail("'region' is missing.");
+        if (!AwsNames.IsRegion(region)) return ParseResult.Fail($"'region' '{Clip(region)}' is not an AWS region name.");
+        var timeText = Text(root, "time");
+        if (timeText is null) return ParseResult.Fail("The body is not an EventBridge event: 'time' is missing.");
+        if (!TryTime(timeText, out var time)) return ParseResult.Fail($"'time' '{Clip(timeText)}' is not an ISO 8601 timestamp.");
+        var account = Text(root, "account") ?? "";
+
+        if (!root.TryGetProperty("detail", out var detail) || detail.ValueKind != JsonValueKind.Object)
+            return ParseResult.Fail("'detail' is missing or not an object.");
+
+        var pipeline = Text(detail, "pipeline");
+        if (pipeline is null) return ParseResult.Fail("'detail.pipeline' is missing.");
+        if (!AwsNames.IsPipelineName(pipeline)) return ParseResult.Fail($"'detail.pipeline' '{Clip(pipeline)}' is not a valid pipeline name.");
+        var executionId = Text(detail, "execution-id");
+        if (executionId is null) return ParseResult.Fail("'detail.execution-id' is missing.");
+        if (!AwsNames.IsExecutionId(executionId)) return ParseResult.Fail($"'detail.execution-id' '{Clip(executionId)}' is not a valid execution id.");
+        var state = Text(detail, "state");
+        if (state is null) return ParseResult.Fail("'detail.state' is missing.");
+
+        DateTimeOffset? startTime = null;
+        if (Text(detail, "start-time") is { } startText)
+        {
+            if (!TryTime(startText, out var st)) return ParseResult.Fail($"'detail.start-time' '{Clip(startText)}' is not an ISO 8601 timestamp.");
+            startTime = st;
+        }
+
+        return ParseResult.Ok(new CodePipelineEvent(
+            id, level, account, region, time, pipeline, executionId, state.ToUpperInvariant(), startTime,
+            LenientInt(detail, "pipeline-execution-attempt"),
+            Text(detail, "stage"),
+            Text(detail, "action"),
+            ReadTrigger(detail)));
+    }
+
+    private static ExecutionTrigger? ReadTrigger(JsonElement detail)
+    {
+        if (!detail.TryGetProperty("execution-trigger", out var t) || t.ValueKind != JsonValueKind.Object)
+            return null;
+        return new ExecutionTrigger(
+            Text(t, "trigger-type"), Text(t, "provider-type"), Text(t, "full-repository-name"), Text(t, "commit-id"),
+            Text(t, "branch-name"), Text(t, "tag-name"), Text(t, "connection-arn"));
+    }
+
+    /// <summary>A non-empty string property, or null when absent, null, empty or not a string.</summary>
+    private static string? Text(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;
+
+    /// <summary>CodePipeline writes counters as 1, 1.0, 16.0 or "1"; anything else reads as absent.</summary>
+    internal static int? LenientInt(JsonElement obj, string name)
+    {
+        if (!obj.TryGetProperty(name, out var v)) return null;
+        double d;
+        if (v.ValueKind == JsonValueKind.Number) d = v.GetDouble();
+        else if (v.ValueKind == JsonValueKind.String && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)) d = parsed;
+        else return null;
+        return d is >= 0 and <= int.MaxValue && Math.Abs(d - Math.Round(d)) < 1e-9 ? (int)Math.Round(d) : null;
+    }
+
+    private static bool TryTime(string text, out DateTimeOffset value) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
+
+    /// <summary>Echo bad values back, but never a whole 256 KB of them.</summary>
+    private static string Clip(string s) => s.Length <= 80 ? s : string.Concat(s.AsSpan(0, 80), "…");
+}

@@ -1,0 +1,46 @@
+namespace Bridge.Core.Ordering;
+
+public enum Verdict
+{
+    /// <summary>Newer and different from what GitHub shows: post it.</summary>
+    Post,
+    /// <summary>Newer, but GitHub already shows exactly this status: remember it, post nothing.</summary>
+    Record,
+    /// <summary>The same event again (EventBridge delivers at least once).</summary>
+    Duplicate,
+    /// <summary>Older than what GitHub shows (late delivery): posting it would turn a result back.</summary>
+    Stale,
+}
+
+/// <summary>
+/// Decides whether a status may replace the one last posted to its slot (DESIGN §6):
+/// a newer execution wins; within one execution a later attempt wins, then a terminal state beats pending,
+/// then a later event beats an earlier one; an equal status is never posted twice.
+/// </summary>
+public static class OrderingRules
+{
+    public static Verdict Decide(LedgerEntry? last, LedgerEntry candidate)
+    {
+        if (last is null) return Verdict.Post;
+        var order = Compare(candidate, last);
+        if (order < 0) return Verdict.Stale;
+        if (order == 0) return Verdict.Duplicate;
+        return candidate.Status == last.Status ? Verdict.Record : Verdict.Post;
+    }
+
+    /// <summary>Total order over statuses of one slot; positive when <paramref name="a"/> is newer.</summary>
+    public static int Compare(LedgerEntry a, LedgerEntry b)
+    {
+        if (!string.Equals(a.ExecutionId, b.ExecutionId, StringComparison.Ordinal))
+        {
+            var byStart = a.ExecutionStart.CompareTo(b.ExecutionStart);
+            // Same start instant, different executions: any fixed tie-break keeps every instance agreeing.
+            return byStart != 0 ? byStart : string.CompareOrdinal(a.ExecutionId, b.ExecutionId);
+        }
+        var byAttempt = a.Attempt.CompareTo(b.Attempt);
+        if (byAttempt != 0) return byAttempt;
+        var byRank = a.Status.IsTerminal.CompareTo(b.Status.IsTerminal);
+        if (byRank != 0) return byRank;
+        return a.EventTime.CompareTo(b.EventTime);
+    }
+}

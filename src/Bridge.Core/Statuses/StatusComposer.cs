@@ -1,0 +1,28 @@
+using Bridge.Core.Events;
+
+namespace Bridge.Core.Statuses;
+
+/// <summary>Builds the status text, context and link for an event. Pure: the same event always gives the same status.</summary>
+public sealed class StatusComposer(string contextPrefix = "codepipeline")
+{
+    /// <summary>GitHub rejects descriptions over 140 characters with a 422.</summary>
+    public const int MaxDescription = 140;
+
+    public CommitStatus ForPipeline(CodePipelineEvent e, StateMapping m, string? failedStage = null)
+    {
+        var text = $"Pipeline {e.Pipeline} {m.Phrase}";
+        if (m.State == CommitState.Failure && failedStage is not null) text += $" in stage {failedStage}";
+        return new CommitStatus(m.State, $"{contextPrefix}/{e.Pipeline}", Truncate(text), TargetUrl(e));
+    }
+
+    public CommitStatus ForStage(CodePipelineEvent e, StateMapping m) =>
+        new(m.State, $"{contextPrefix}/{e.Pipeline}/{e.Stage}", Truncate($"Stage {e.Stage} of {e.Pipeline} {m.Phrase}"), TargetUrl(e));
+
+    /// <summary>The execution's timeline in the AWS console.</summary>
+    public static string TargetUrl(CodePipelineEvent e) =>
+        $"https://{e.Region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/{Uri.EscapeDataString(e.Pipeline)}" +
+        $"/executions/{Uri.EscapeDataString(e.ExecutionId)}/timeline?region={e.Region}";
+
+    public static string Truncate(string text) =>
+        text.Length <= MaxDescription ? text : string.Concat(text.AsSpan(0, MaxDescription - 1), "…");
+}
