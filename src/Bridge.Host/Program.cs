@@ -1,1 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using Bridge.Host;
+
+var app = BridgeApp.Build(args);
+app.Run();

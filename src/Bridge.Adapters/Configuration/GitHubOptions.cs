@@ -23,4 +23,8 @@ public sealed class GitHubOptions
     /// <summary>At most this many status writes in flight per token (GitHub's secondary limit is 100 concurrent).</summary>
     [Range(1, 100)]
     public int MaxConcurrentWrites { get; set; } = 8;
+
+    /// <summary>At most this many status writes a minute per token (GitHub's secondary limit is about 80 content-creating requests a minute).</summary>
+    [Range(1, 100_000)]
+    public int MaxWritesPerMinute { get; set; } = 80;
 }

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.Signing;
+using Bridge.Core.Handling;
+using Bridge.Core.Revisions;
+using Polly;
+using Polly.Retry;
+
+namespace Bridge.Adapters.Aws;
+
+/// <summary>
+/// GetPipelineExecution over AWS JSON 1.1, signed with the SDK's public SigV4 handler.
+/// Hand-written because AWSSDK.CodePipeline is not served by our package registry; it is kept to the one call
+/// and shaped like the SDK's, so moving to the official client later is one change.
+/// </summary>
+public sealed class CodePipelineClient : IExecutionSource, IDisposable
+{
+    private const string Target = "CodePipeline_20150709.GetPipelineExecution";
+    private static readonly MediaTypeHeaderValue AmzJson = new("application/x-amz-json-1.1");
+
+    private readonly AwsCredentialSource _credentials;
+    private readonly AwsEndpoints _endpoints;
+    private readonly HttpMessageHandler _transport;
+    private readonly ResiliencePipeline _retry;
+    private readonly ConcurrentDictionary<(AWSCredentials, string), HttpClient> _clients = new();
+
+    public CodePipelineClient(AwsCredentialSource credentials, AwsEndpoints endpoints, HttpMessageHandler transport, TimeProvider time)
+    {
+        (_credentials, _endpoints, _transport) = (credentials, endpoints, transport);
+        // Throttling and 5xx are retried here with jittered backoff; what still fails becomes a 503 for EventBridge.
+        _retry = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<UpstreamException>(e => e.Kind == FailureKind.Transient),
+                MaxRetryAttempts = 2,
+                Delay = TimeSpan.FromMilliseconds(200),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .Build();
+    }
+
+    public Task<IReadOnlyList<ArtifactRevision>> GetArtifactRevisionsAsync(ExecutionRef execution, CancellationToken ct) =>
+        _retry.ExecuteAsync(static (state, token) => new ValueTask<IReadOnlyList<ArtifactRevision>>(state.self.CallAsync(state.execution, token)),
+            (self: this, execution), ct).AsTask();
+
+    private async Task<IReadOnlyList<ArtifactRevision>> CallAsync(ExecutionRef execution, CancellationToken ct)
+    {
+        var credentials = _credentials.ForAccount(execution.Account);
+        await EnsureCredentialsAsync(credentials).ConfigureAwait(false);
+        var client = _clients.GetOrAdd((credentials, execution.Region), key => new HttpClient(
+            new SigV4SigningHandler(key.Item1, RegionEndpoint.GetBySystemName(key.Item2), "codepipeline", _transport), disposeHandler: false)
+        { Timeout = TimeSpan.FromSeconds(3) });
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoints.CodePipeline(execution.Region))
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(
+                new GetPipelineExecutionRequest(execution.Pipeline, execution.ExecutionId), CodePipelineJson.Default.GetPipelineExecutionRequest)),
+        };
+        request.Content.Headers.ContentType = AmzJson;
+        request.Headers.Add("X-Amz-Target", Target);
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            throw new UpstreamException("CodePipeline", FailureKind.Transient, "GetPipelineExecution could not be reached", inner: ex);
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode)
+            {
+                var parsed = Deserialize(body, CodePipelineJson.Default.GetPipelineExecutionResponse);
+                return parsed?.PipelineExecution?.ArtifactRevisions?
+                    .Select(a => new ArtifactRevision(a.Name, a.RevisionId, a.RevisionUrl, a.RevisionSummary)).ToList()
+                    ?? [];
+            }
+            throw MapError(response.StatusCode, Deserialize(body, CodePipelineJson.Default.AwsJsonError), execution);
+        }
+    }
+
+    /// <summary>Fetch (or refresh) credentials outside the HTTP call, so an STS failure is reported as one.</summary>
+    private static async Task EnsureCredentialsAsync(AWSCredentials credentials)
+    {
+        try
+        {
+            await credentials.GetCredentialsAsync().ConfigureAwait(false);
+        }
+        catch (AmazonServiceException ex)
+        {
+            var throttled = ex.ErrorCode is "Throttling" or "ThrottlingException" or "RequestLimitExceeded" || (int)ex.StatusCode >= 500;
+            throw new UpstreamException("STS", throttled ? FailureKind.Transient : FailureKind.Misconfigured,
+                $"AssumeRole failed: {ex.ErrorCode ?? ex.StatusCode.ToString()}", inner: ex);
+        }
+        catch (AmazonClientException ex)
+        {
+            throw new UpstreamException("STS", FailureKind.Transient, "AWS credentials could not be obtained", inner: ex);
+        }
+    }
+
+    internal static UpstreamException MapError(HttpStatusCode status, AwsJsonError? error, ExecutionRef execution)
+    {
+        var type = error?.Type is { } t ? t[(t.LastIndexOf('#') + 1)..] : null;
+        var message = error?.Message ?? error?.MessageUpper ?? "";
+        var kind = type switch
+        {
+            "ThrottlingException" or "Throttling" or "RequestLimitExceeded" or "ServiceUnavailableException" or "InternalFailure" => FailureKind.Transient,
+            "ExpiredTokenException" => FailureKind.Transient,
+            _ when (int)status >= 500 => FailureKind.Transient,
+            _ => FailureKind.Misconfigured,
+        };
+        var what = type switch
+        {
+            "PipelineNotFoundException" => $"pipeline {execution.Pipeline} was not found in account {execution.Account} ({execution.Region})",
+            "PipelineExecutionNotFoundException" => $"execution {execution.ExecutionId} of {execution.Pipeline} was not found",
+            "AccessDeniedException" => $"the bridge's role may not call codepipeline:GetPipelineExecution on {execution.Pipeline}",
+            _ => $"{type ?? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)} {message}".Trim(),
+        };
+        return new UpstreamException("CodePipeline", kind, what);
+    }
+
+    private static T? Deserialize<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
+    {
+        try { return body.Length == 0 ? default : JsonSerializer.Deserialize(body, info); }
+        catch (JsonException) { return default; }
+    }
+
+    public void Dispose()
+    {
+        foreach (var c in _clients.Values) c.Dispose();
+    }
+}

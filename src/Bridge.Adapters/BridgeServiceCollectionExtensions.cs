@@ -1,0 +1,166 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Bridge.Adapters.Aws;
+using Bridge.Adapters.Caching;
+using Bridge.Adapters.Configuration;
+using Bridge.Adapters.GitHub;
+using Bridge.Adapters.KeyVault;
+using Bridge.Adapters.Ledger;
+using Bridge.Core.Events;
+using Bridge.Core.Handling;
+using Bridge.Core.Ordering;
+using Bridge.Core.Revisions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Bridge.Adapters;
+
+/// <summary>Wires the handler to its adapters from configuration. Both hosts call this; tests and the sandbox replace single services.</summary>
+public static partial class BridgeServiceCollectionExtensions
+{
+    public const string GitHubHttpClient = "github";
+
+    public static IServiceCollection AddBridge(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<BridgeOptions>().Bind(configuration.GetSection(BridgeOptions.Section));
+        services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.ApiBaseUrl.Scheme == Uri.UriSchemeHttps || o.ApiBaseUrl.IsLoopback, "GitHub:ApiBaseUrl must be an https URL.")
+            .ValidateOnStart();
+        services.AddOptions<KeyVaultOptions>().Bind(configuration.GetSection(KeyVaultOptions.Section));
+        services.AddOptions<AwsOptions>().Bind(configuration.GetSection(AwsOptions.Section))
+            .Validate(o => o.RoleArn is null || IsRoleArn(o.RoleArn), "Aws:RoleArn must look like arn:aws:iam::123456789012:role/name.")
+            .Validate(o => o.AccountRoleArns.All(p => AwsNames.IsAccountId(p.Key) && IsRoleArn(p.Value)),
+                "Aws:AccountRoleArns must map 12-digit account ids to role ARNs.")
+            .ValidateOnStart();
+        services.AddOptions<LedgerOptions>().Bind(configuration.GetSection(LedgerOptions.Section))
+            .Validate(o => o.TableServiceUri is null || o.ConnectionString is null, "Set Ledger:TableServiceUri or Ledger:ConnectionString, not both.")
+            .ValidateOnStart();
+        services.AddOptions<StatusOptions>().Bind(configuration.GetSection(StatusOptions.Section))
+            .Validate(o => Regex.IsMatch(o.ContextPrefix, "^[A-Za-z0-9._/-]{1,60}$"), "Statuses:ContextPrefix may hold letters, digits, '.', '_', '/', '-' (at most 60).")
+            .ValidateOnStart();
+        services.AddOptions<GitHubCredentialCheck>().Configure<IOptions<GitHubOptions>, IOptions<KeyVaultOptions>>((_, _, _) => { })
+            .Validate<IOptions<GitHubOptions>, IOptions<KeyVaultOptions>>((_, gh, kv) => kv.Value.VaultUri is not null || !string.IsNullOrEmpty(gh.Value.Token),
+                "No GitHub credential is configured: set KeyVault:VaultUri (the token is read from secret GitHub:TokenSecretName) or, for local runs, GitHub:Token.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<TokenCredential>(sp => new DefaultAzureCredential());
+        services.TryAddSingleton(new SecretClientOptions());
+        services.TryAddSingleton(new AwsBaseCredentials());
+
+        services.TryAddSingleton<AwsEndpoints>();
+        services.TryAddSingleton<AwsCredentialSource>();
+        services.TryAddSingleton<IExecutionSource>(sp => new CodePipelineClient(
+            sp.GetRequiredService<AwsCredentialSource>(), sp.GetRequiredService<AwsEndpoints>(),
+            new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.All },
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IExecutionCache>(sp => new MemoryExecutionCache(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IStatusLedger>(CreateLedger);
+        services.TryAddSingleton<IGitHubTokenProvider>(CreateTokenProvider);
+
+        services.AddTransient<JsonContentTypeHandler>();
+        services.AddHttpClient(GitHubHttpClient)
+            .AddHttpMessageHandler<JsonContentTypeHandler>()
+            .AddResilienceHandler("github", ConfigureGitHubResilience);
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
+            return new GitHubRateGate(sp.GetRequiredService<TimeProvider>(), o.MaxConcurrentWrites, o.MaxWritesPerMinute);
+        });
+        services.TryAddSingleton<IStatusPublisher>(sp =>
+        {
+            var handlers = sp.GetRequiredService<IHttpMessageHandlerFactory>();
+            return new OctokitStatusPublisher(sp.GetRequiredService<IGitHubTokenProvider>(),
+                sp.GetRequiredService<IOptions<GitHubOptions>>().Value.ApiBaseUrl,
+                () => handlers.CreateHandler(GitHubHttpClient), sp.GetRequiredService<GitHubRateGate>(), sp.GetRequiredService<TimeProvider>());
+        });
+
+        services.TryAddSingleton(sp => new RevisionResolver(RevisionResolver.WebHostFor(sp.GetRequiredService<IOptions<GitHubOptions>>().Value.ApiBaseUrl)));
+        services.TryAddSingleton(sp =>
+        {
+            var bridge = sp.GetRequiredService<IOptions<BridgeOptions>>().Value;
+            var statuses = sp.GetRequiredService<IOptions<StatusOptions>>().Value;
+            return new HandlerOptions
+            {
+                RequestBudget = bridge.RequestBudget,
+                RevisionWaitBudget = bridge.RevisionWaitBudget,
+                ContextPrefix = statuses.ContextPrefix,
+                PostStageStatuses = statuses.PostStageStatuses,
+            };
+        });
+        services.TryAddSingleton<PipelineEventHandler>();
+        return services;
+    }
+
+    /// <summary>
+    /// Transport-level retries for GitHub, inside a budget that keeps the whole request under EventBridge's 5 s:
+    /// 5xx, 408, timeouts and resets are retried with jittered backoff; a rate limit is retried only when GitHub's
+    /// wait is short, otherwise the wait goes back to EventBridge as Retry-After.
+    /// </summary>
+    private static void ConfigureGitHubResilience(ResiliencePipelineBuilder<HttpResponseMessage> builder)
+    {
+        builder.AddTimeout(TimeSpan.FromSeconds(3.5));
+        builder.AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = 3,
+            Delay = TimeSpan.FromMilliseconds(200),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            ShouldRetryAfterHeader = true,
+            ShouldHandle = args => ValueTask.FromResult(ShouldRetryGitHub(args.Outcome)),
+        });
+        builder.AddTimeout(TimeSpan.FromSeconds(1.5));
+    }
+
+    internal static bool ShouldRetryGitHub(Outcome<HttpResponseMessage> outcome)
+    {
+        if (outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException) return true;
+        if (outcome.Result is not { } r) return false;
+        var status = (int)r.StatusCode;
+        if (status is 500 or 502 or 503 or 504 or 408) return true;
+        if (status is 403 or 429)
+            return r.Headers.RetryAfter?.Delta is { } wait && wait <= TimeSpan.FromSeconds(1);
+        return false;
+    }
+
+    private static IStatusLedger CreateLedger(IServiceProvider sp)
+    {
+        var o = sp.GetRequiredService<IOptions<LedgerOptions>>().Value;
+        TableServiceClient? service = o.ConnectionString is { Length: > 0 } cs ? new TableServiceClient(cs)
+            : o.TableServiceUri is { } uri ? new TableServiceClient(uri, sp.GetRequiredService<TokenCredential>())
+            : null;
+        if (service is null)
+        {
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Bridge.Ledger")
+                .LogWarning("No Ledger:TableServiceUri or Ledger:ConnectionString: the ordering ledger is in memory, right for one instance only.");
+            return new InMemoryStatusLedger();
+        }
+        return new TableStatusLedger(service.GetTableClient(o.TableName));
+    }
+
+    private static IGitHubTokenProvider CreateTokenProvider(IServiceProvider sp)
+    {
+        var gh = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
+        var kv = sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value;
+        if (kv.VaultUri is null) return new ConfiguredTokenProvider(gh.Token!);
+        var client = new SecretClient(kv.VaultUri, sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<SecretClientOptions>());
+        return new KeyVaultTokenProvider(client, gh.TokenSecretName, gh.TokenCacheTtl, sp.GetRequiredService<TimeProvider>());
+    }
+
+    private static bool IsRoleArn(string s) => RoleArn().IsMatch(s);
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$")]
+    private static partial Regex RoleArn();
+
+    /// <summary>Carrier for the cross-section check that some GitHub credential is configured.</summary>
+    private sealed class GitHubCredentialCheck;
+}

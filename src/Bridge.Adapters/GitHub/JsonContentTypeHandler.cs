@@ -1,0 +1,24 @@
+using System.Net.Http.Headers;
+
+namespace Bridge.Adapters.GitHub;
+
+/// <summary>
+/// Octokit 14 sends its JSON body labelled application/x-www-form-urlencoded. GitHub tolerates that; strict
+/// validators (and GitHub's own OpenAPI description) do not, so the request says what it is. Also pins the
+/// REST API version GitHub recommends sending.
+/// </summary>
+public sealed class JsonContentTypeHandler : DelegatingHandler
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        if (request.Content is { } content && request.Method != HttpMethod.Get)
+            content.Headers.ContentType = Json;
+        request.Headers.Remove("X-GitHub-Api-Version");
+        request.Headers.TryAddWithoutValidation("X-GitHub-Api-Version", "2022-11-28");
+        request.Headers.Accept.Clear();
+        request.Headers.Accept.ParseAdd("application/vnd.github+json");
+        return base.SendAsync(request, ct);
+    }
+}

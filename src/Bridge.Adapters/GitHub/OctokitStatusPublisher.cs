@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Bridge.Adapters.KeyVault;
+using Bridge.Core.Handling;
+using Bridge.Core.Revisions;
+using Bridge.Core.Statuses;
+using CommitState = Bridge.Core.Statuses.CommitState;
+using CommitStatus = Bridge.Core.Statuses.CommitStatus;
+using OctoState = Octokit.CommitState;
+using Octokit;
+using Octokit.Internal;
+
+namespace Bridge.Adapters.GitHub;
+
+/// <summary>
+/// Posts commit statuses with Octokit and turns GitHub's answers into what the handler needs to know:
+/// posted, rejected for good (422), misconfigured (401 twice, 403, 404), rate-limited (with the wait), or transient.
+/// Transport retries (5xx, timeouts, short Retry-After) happen below in the resilience handler.
+/// </summary>
+public sealed class OctokitStatusPublisher(
+    IGitHubTokenProvider tokens,
+    Uri apiBaseUrl,
+    Func<HttpMessageHandler> handlerFactory,
+    GitHubRateGate gate,
+    TimeProvider time) : IStatusPublisher
+{
+    /// <summary>GitHub's advice when a rate limit names no wait: at least a minute.</summary>
+    public static readonly TimeSpan RateLimitFloor = TimeSpan.FromSeconds(60);
+    private static readonly ProductHeaderValue Product = new("codepipeline-github-bridge", "1.0");
+
+    private (string Token, IGitHubClient Client)? _client;
+
+    public async Task<PublishResult> PublishAsync(GitHubRevision revision, CommitStatus status, CancellationToken ct)
+    {
+        var token = await tokens.GetTokenAsync(refresh: false, ct).ConfigureAwait(false);
+        var result = await PostAsync(token, revision, status, ct).ConfigureAwait(false);
+        if (result is { Failure: FailureKind.Misconfigured, RetryAfter: null } && result.Message?.StartsWith("401", StringComparison.Ordinal) == true)
+        {
+            // The token may have been rotated in Key Vault since we cached it: read it once more.
+            var fresh = await tokens.GetTokenAsync(refresh: true, ct).ConfigureAwait(false);
+            if (fresh != token) result = await PostAsync(fresh, revision, status, ct).ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    private async Task<PublishResult> PostAsync(string token, GitHubRevision r, CommitStatus status, CancellationToken ct)
+    {
+        var lane = LaneKey(token);
+        if (gate.Blocked(lane) is { } wait)
+            return PublishResult.Failed(FailureKind.RateLimited, "GitHub asked the bridge to wait; nothing was sent", Ceil(wait));
+
+        var (slot, retryAfter) = await gate.EnterAsync(lane, ct).ConfigureAwait(false);
+        if (slot is null)
+            return PublishResult.Failed(FailureKind.RateLimited, "the bridge's own limit of status writes per minute is reached", Ceil(retryAfter!.Value));
+        using (slot)
+        {
+            try
+            {
+                await ClientFor(token).Repository.Status.Create(r.Owner, r.Repository, r.Sha, new NewCommitStatus
+                {
+                    State = status.State switch
+                    {
+                        CommitState.Pending => OctoState.Pending,
+                        CommitState.Success => OctoState.Success,
+                        CommitState.Failure => OctoState.Failure,
+                        _ => OctoState.Error,
+                    },
+                    Context = status.Context,
+                    Description = status.Description,
+                    TargetUrl = status.TargetUrl,
+                }).WaitAsync(ct).ConfigureAwait(false);
+                return PublishResult.Posted;
+            }
+            catch (ApiException ex)
+            {
+                return Map(ex, lane);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException && !ct.IsCancellationRequested)
+            {
+                return PublishResult.Failed(FailureKind.Transient, "GitHub could not be reached or did not answer in time");
+            }
+        }
+    }
+
+    private PublishResult Map(ApiException ex, string lane)
+    {
+        var message = GitHubMessage(ex);
+        if (RateLimitWait(ex) is { } wait)
+        {
+            gate.BlockFor(lane, wait);
+            return PublishResult.Failed(FailureKind.RateLimited, $"{(int)ex.StatusCode} rate limited: {message}", Ceil(wait));
+        }
+        return (int)ex.StatusCode switch
+        {
+            401 => PublishResult.Failed(FailureKind.Misconfigured, $"401 GitHub rejected the token: {message}"),
+            403 => PublishResult.Failed(FailureKind.Misconfigured, $"403 the token may not write statuses to this repository: {message}"),
+            404 => PublishResult.Failed(FailureKind.Misconfigured, $"404 the repository is not visible to the token: {message}"),
+            422 => PublishResult.Failed(FailureKind.Rejected, $"422 {message}"),
+            >= 500 or 408 => PublishResult.Failed(FailureKind.Transient, $"{(int)ex.StatusCode} {message}"),
+            _ => PublishResult.Failed(FailureKind.Misconfigured, $"{(int)ex.StatusCode} {message}"),
+        };
+    }
+
+    /// <summary>GitHub's rule: retry-after, else x-ratelimit-reset when remaining is 0, else at least 60 s.</summary>
+    private TimeSpan? RateLimitWait(ApiException ex)
+    {
+        var status = (int)ex.StatusCode;
+        var headers = ex.HttpResponse?.Headers;
+        string? Header(string name) =>
+            headers?.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+
+        var isLimit = status == 429 || ex is RateLimitExceededException or SecondaryRateLimitExceededException
+            || (status == 403 && (Header("retry-after") is not null || Header("x-ratelimit-remaining") == "0"));
+        if (!isLimit) return null;
+        if (int.TryParse(Header("retry-after"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            return TimeSpan.FromSeconds(Math.Max(1, seconds));
+        if (Header("x-ratelimit-remaining") == "0" && long.TryParse(Header("x-ratelimit-reset"), NumberStyles.None, CultureInfo.InvariantCulture, out var reset))
+        {
+            var until = DateTimeOffset.FromUnixTimeSeconds(reset) - time.GetUtcNow();
+            return until > TimeSpan.Zero ? until : TimeSpan.FromSeconds(1);
+        }
+        return RateLimitFloor;
+    }
+
+    private static string GitHubMessage(ApiException ex)
+    {
+        var text = ex.ApiError?.Message ?? ex.Message;
+        if (ex.ApiError?.Errors is { Count: > 0 } errors)
+            text += ": " + string.Join("; ", errors.Select(e => e.Message ?? $"{e.Field} {e.Code}"));
+        return text.Length <= 300 ? text : text[..300] + "…";
+    }
+
+    private IGitHubClient ClientFor(string token)
+    {
+        if (_client is { } c && c.Token == token) return c.Client;
+        var connection = new Connection(Product, apiBaseUrl, new InMemoryCredentialStore(new Credentials(token, AuthenticationType.Bearer)),
+            new HttpClientAdapter(handlerFactory), new SimpleJsonSerializer());
+        var client = new GitHubClient(connection);
+        _client = (token, client);
+        return client;
+    }
+
+    private static string LaneKey(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)), 0, 8);
+
+    private static TimeSpan Ceil(TimeSpan t) => TimeSpan.FromSeconds(Math.Ceiling(Math.Max(1, t.TotalSeconds)));
+}

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Bridge.Core.Handling;
+using Microsoft.AspNetCore.Http;
+
+namespace Bridge.Adapters.Http;
+
+/// <summary>
+/// The HTTP edge both hosts share: read the body within EventBridge's 256 KB limit, run the handler, and write
+/// its result as JSON (or application/problem+json) with Retry-After where EventBridge should try again.
+/// </summary>
+public static class BridgeHttp
+{
+    /// <summary>EventBridge's maximum event size.</summary>
+    public const int MaxBodyBytes = 256 * 1024;
+
+    /// <summary>The header an EventBridge API-key connection sends, and the one Azure Functions checks.</summary>
+    public const string FunctionKeyHeader = "x-functions-key";
+
+    public static async Task HandleEventAsync(HttpContext context, PipelineEventHandler handler)
+    {
+        var ct = context.RequestAborted;
+        var body = await ReadBodyAsync(context.Request, ct).ConfigureAwait(false);
+        if (body is null)
+        {
+            await WriteProblemAsync(context.Response, 413, "Event too large", $"The body exceeds {MaxBodyBytes} bytes, EventBridge's maximum event size.").ConfigureAwait(false);
+            return;
+        }
+        var result = await handler.HandleAsync(body, ct).ConfigureAwait(false);
+        await WriteResultAsync(context.Response, result).ConfigureAwait(false);
+    }
+
+    public static Task WriteHealthAsync(HttpResponse response)
+    {
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        return response.WriteAsync("""{"status":"ok"}""");
+    }
+
+    /// <summary>Constant-time comparison of the presented key with the configured one (hashing first equalises lengths).</summary>
+    public static bool KeyMatches(string? presented, string expected) =>
+        presented is not null && CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+
+    /// <summary>The body, or null when it is larger than EventBridge could ever send.</summary>
+    internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes) return null;
+        using var buffer = new MemoryStream(request.ContentLength is { } n ? (int)n : 4096);
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    public static Task WriteResultAsync(HttpResponse response, EventResult result)
+    {
+        response.StatusCode = result.StatusCode;
+        if (result.RetryAfter is { } wait)
+            response.Headers.RetryAfter = Math.Ceiling(Math.Max(1, wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        var e = result.Event;
+        var revisions = result.Revisions.Select(r => new RevisionBody(r.Repository, r.Sha, r.Context, r.Outcome, r.Detail)).ToList();
+        if (result.IsProblem)
+        {
+            response.ContentType = "application/problem+json";
+            return JsonSerializer.SerializeAsync(response.Body, new ProblemBody(
+                "about:blank", Title(result.StatusCode), result.StatusCode, result.Detail ?? "", e?.Id, e?.Pipeline, e?.ExecutionId, e?.State, result.Outcome, revisions),
+                BridgeJson.Default.ProblemBody);
+        }
+        response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(response.Body, new ResultBody(
+            e?.Id, e?.Pipeline, e?.ExecutionId, e?.State, result.Outcome, result.Detail, revisions), BridgeJson.Default.ResultBody);
+    }
+
+    public static Task WriteProblemAsync(HttpResponse response, int status, string title, string detail)
+    {
+        response.StatusCode = status;
+        response.ContentType = "application/problem+json";
+        return JsonSerializer.SerializeAsync(response.Body, new ProblemBody("about:blank", title, status, detail, null, null, null, null, "invalid", null),
+            BridgeJson.Default.ProblemBody);
+    }
+
+    private static string Title(int status) => status switch
+    {
+        400 => "Invalid CodePipeline event",
+        401 => "Unauthorized",
+        413 => "Event too large",
+        424 => "Upstream misconfigured",
+        429 => "Rate limited",
+        503 => "Try again later",
+        _ => "Error",
+    };
+}
+
+internal sealed record RevisionBody(string Repository, string? Sha, string? Context, string Outcome, string? Detail);
+
+internal sealed record ResultBody(string? EventId, string? Pipeline, string? ExecutionId, string? State, string Outcome, string? Detail, List<RevisionBody> Revisions);
+
+/// <summary>RFC 9457 problem details, extended with what an operator needs to find the event.</summary>
+internal sealed record ProblemBody(string Type, string Title, int Status, string Detail, string? EventId, string? Pipeline, string? ExecutionId, string? State, string Outcome, List<RevisionBody>? Revisions);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ResultBody))]
+[JsonSerializable(typeof(ProblemBody))]
+internal sealed partial class BridgeJson : JsonSerializerContext;

@@ -1,0 +1,37 @@
+using Bridge.Adapters;
+using Bridge.Adapters.Configuration;
+using Bridge.Adapters.Http;
+using Bridge.Core.Handling;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Host;
+
+/// <summary>
+/// The Kestrel host: the same two routes as the Function app over the same handler. It checks the function key
+/// itself, since no Functions host stands in front of it.
+/// </summary>
+public static class BridgeApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        configure?.Invoke(builder);
+        builder.Services.AddBridge(builder.Configuration);
+        builder.Services.AddOptions<BridgeOptions>()
+            .Validate(o => !string.IsNullOrEmpty(o.FunctionKey), "Bridge:FunctionKey is required: the Kestrel host checks x-functions-key against it.")
+            .ValidateOnStart();
+
+        var app = builder.Build();
+        app.MapPost("/api/codepipeline-events", async (HttpContext context, PipelineEventHandler handler, IOptions<BridgeOptions> options) =>
+        {
+            if (!BridgeHttp.KeyMatches(context.Request.Headers[BridgeHttp.FunctionKeyHeader], options.Value.FunctionKey!))
+            {
+                await BridgeHttp.WriteProblemAsync(context.Response, 401, "Unauthorized", $"A valid function key is required in the {BridgeHttp.FunctionKeyHeader} header.");
+                return;
+            }
+            await BridgeHttp.HandleEventAsync(context, handler);
+        });
+        app.MapGet("/api/health", (HttpContext context) => BridgeHttp.WriteHealthAsync(context.Response));
+        return app;
+    }
+}
