@@ -32,8 +32,9 @@ public sealed partial class PipelineEventHandler(
             return EventResult.Invalid(400, parsed.Problem.Detail);
         }
 
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        budget.CancelAfter(options.RequestBudget);
+        // The budget runs on the injected clock, so tests of it advance time instead of waiting for it.
+        using var deadline = new CancellationTokenSource(options.RequestBudget, time);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         EventResult result;
         try
         {

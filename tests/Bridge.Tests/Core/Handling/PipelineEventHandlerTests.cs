@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Bridge.Core.Handling;
+using Bridge.Core.Ordering;
+using Bridge.Core.Revisions;
+using Bridge.Core.Statuses;
+using Bridge.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bridge.Tests.Core.Handling;
+
+/// <summary>The handler's decisions, with the ports played by small in-process doubles (the adapters have their own wire-level tests).</summary>
+public class PipelineEventHandlerTests
+{
+    private const string Sha = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+    private const string Sha2 = "9fceb02d0ae598e95dc970b74767f19372d61af8";
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero));
+    private readonly ScriptedSource _source = new();
+    private readonly RecordingPublisher _publisher = new();
+    private readonly DictionaryCache _cache = new();
+    private readonly InMemoryStatusLedger _ledger = new();
+    private readonly HandlerOptions _options = new();
+
+    private PipelineEventHandler Handler() =>
+        new(_source, _cache, _ledger, _publisher, new RevisionResolver(), _options, _time, NullLogger<PipelineEventHandler>.Instance);
+
+    private Task<EventResult> Handle(JsonObject e) => Handler().HandleAsync(e.Bytes(), CancellationToken.None);
+
+    private static ArtifactRevision GitHubV1(string repo, string sha) => new("src", sha, $"https://github.com/{repo}/commit/{sha}", "msg");
+
+    [Fact]
+    public async Task The_trigger_names_the_commit_without_any_AWS_call()
+    {
+        var result = await Handle(TestEvents.Pipeline("SUCCEEDED", trigger: TestEvents.GitTrigger(Sha)));
+        Assert.Equal(200, result.StatusCode);
+        Assert.Equal(0, _source.Calls);
+        var posted = Assert.Single(_publisher.Posted);
+        Assert.Equal(("octo-org/worker", Sha, CommitState.Success), (posted.Revision.FullName, posted.Revision.Sha, posted.Status.State));
+    }
+
+    [Fact]
+    public async Task Later_events_of_an_execution_reuse_what_the_first_resolved()
+    {
+        _source.Always([GitHubV1("o/app", Sha)]);
+        await Handle(TestEvents.Pipeline("STARTED"));
+        await Handle(TestEvents.Pipeline("SUCCEEDED", time: new DateTimeOffset(2026, 11, 26, 9, 5, 0, TimeSpan.Zero)));
+        Assert.Equal(1, _source.Calls);
+        Assert.Equal([CommitState.Pending, CommitState.Success], _publisher.Posted.Select(p => p.Status.State));
+    }
+
+    [Fact]
+    public async Task Every_GitHub_source_gets_a_status_and_the_rest_are_reported_skipped()
+    {
+        _source.Always([GitHubV1("o/app", Sha), GitHubV1("o/lib", Sha2), new("cfg", "v1", null, "config.zip")]);
+        var result = await Handle(TestEvents.Pipeline("FAILED"));
+        Assert.Equal(200, result.StatusCode);
+        Assert.Equal(["o/app", "o/lib"], _publisher.Posted.Select(p => p.Revision.FullName).Order());
+        Assert.Equal(["posted", "posted", "skipped"], result.Revisions.Select(r => r.Outcome).Order());
+    }
+
+    [Theory]
+    [InlineData("STOPPING")]
+    [InlineData("SOMETHING_NEW")]
+    public async Task Transitional_and_unknown_states_post_nothing(string state)
+    {
+        var result = await Handle(TestEvents.Pipeline(state, trigger: TestEvents.GitTrigger(Sha)));
+        Assert.Equal((200, "ignored"), (result.StatusCode, result.Outcome));
+        Assert.Empty(_publisher.Posted);
+    }
+
+    [Theory]
+    [InlineData("CodePipeline Stage Execution State Change")]
+    [InlineData("CodePipeline Action Execution State Change")]
+    public async Task Stage_and_action_events_are_accepted_and_ignored(string detailType)
+    {
+        var result = await Handle(TestEvents.Pipeline("FAILED", detailType: detailType, stage: "Build", trigger: TestEvents.GitTrigger(Sha)));
+        Assert.Equal((200, "ignored"), (result.StatusCode, result.Outcome));
+        Assert.Empty(_publisher.Posted);
+        Assert.Equal(0, _source.Calls);
+    }
+
+    [Fact]
+    public async Task Stage_statuses_are_posted_when_enabled()
+    {
+        _options.PostStageStatuses = true;
+        await Handle(TestEvents.Pipeline("FAILED", detailType: "CodePipeline Stage Execution State Change", stage: "Build", trigger: TestEvents.GitTrigger(Sha)));
+        Assert.Equal("codepipeline/web-app/Build", Assert.Single(_publisher.Posted).Status.Context);
+    }
+
+    [Fact]
+    public async Task A_failed_stage_seen_earlier_is_named_in_the_pipeline_failure()
+    {
+        await Handle(TestEvents.Pipeline("FAILED", detailType: "CodePipeline Stage Execution State Change", stage: "Deploy"));
+        await Handle(TestEvents.Pipeline("FAILED", trigger: TestEvents.GitTrigger(Sha)));
+        Assert.Equal("Pipeline web-app failed in stage Deploy", Assert.Single(_publisher.Posted).Status.Description);
+    }
+
+    [Fact]
+    public async Task Sources_not_recorded_yet_are_re_read_then_handed_back_to_EventBridge()
+    {
+        _source.Always([]);
+        var task = Handle(TestEvents.Pipeline("STARTED"));
+        while (!task.IsCompleted) { _time.Advance(TimeSpan.FromMilliseconds(50)); await Task.Yield(); }
+        var result = await task;
+        Assert.Equal(503, result.StatusCode);
+        Assert.NotNull(result.RetryAfter);
+        Assert.InRange(_source.Calls, 2, 5);
+        Assert.Empty(_publisher.Posted);
+    }
+
+    [Fact]
+    public async Task Sources_that_appear_within_the_budget_are_used()
+    {
+        _source.Then([]).Then([GitHubV1("o/app", Sha)]);
+        var task = Handle(TestEvents.Pipeline("STARTED"));
+        while (!task.IsCompleted) { _time.Advance(TimeSpan.FromMilliseconds(50)); await Task.Yield(); }
+        Assert.Equal(200, (await task).StatusCode);
+        Assert.Single(_publisher.Posted);
+    }
+
+    [Fact]
+    public async Task A_terminal_state_without_sources_is_logged_and_acknowledged()
+    {
+        _source.Always([]);
+        var result = await Handle(TestEvents.Pipeline("SUCCEEDED"));
+        Assert.Equal((200, "no-revisions"), (result.StatusCode, result.Outcome));
+        Assert.Equal(1, _source.Calls);
+    }
+
+    [Fact]
+    public async Task A_CodeCommit_only_execution_is_skipped()
+    {
+        _source.Always([new("src", Sha, $"https://eu-west-1.console.aws.amazon.com/codecommit/home#/repository/r/commit/{Sha}", "m")]);
+        var result = await Handle(TestEvents.Pipeline("STARTED"));
+        Assert.Equal((200, "skipped"), (result.StatusCode, result.Outcome));
+        Assert.Empty(_publisher.Posted);
+    }
+
+    [Theory]
+    [InlineData(FailureKind.Transient, 503)]
+    [InlineData(FailureKind.Misconfigured, 424)]
+    public async Task AWS_failures_tell_EventBridge_what_to_do(FailureKind kind, int expected)
+    {
+        _source.Throws(new UpstreamException("CodePipeline", kind, "boom"));
+        var result = await Handle(TestEvents.Pipeline("STARTED"));
+        Assert.Equal(expected, result.StatusCode);
+        Assert.Equal(expected == 503, result.RetryAfter is not null);
+    }
+
+    [Theory]
+    [InlineData(FailureKind.Transient, 503, "retry")]
+    [InlineData(FailureKind.RateLimited, 429, "rate-limited")]
+    [InlineData(FailureKind.Misconfigured, 424, "misconfigured")]
+    [InlineData(FailureKind.Rejected, 200, "rejected")]
+    public async Task GitHub_failures_tell_EventBridge_what_to_do(FailureKind kind, int expected, string outcome)
+    {
+        _publisher.Next = PublishResult.Failed(kind, "nope", kind == FailureKind.RateLimited ? TimeSpan.FromSeconds(42) : null);
+        var result = await Handle(TestEvents.Pipeline("SUCCEEDED", trigger: TestEvents.GitTrigger(Sha)));
+        Assert.Equal(expected, result.StatusCode);
+        Assert.Equal(outcome, Assert.Single(result.Revisions).Outcome);
+        if (kind == FailureKind.RateLimited) Assert.Equal(TimeSpan.FromSeconds(42), result.RetryAfter);
+    }
+
+    [Fact]
+    public async Task A_failed_post_is_not_remembered_so_redelivery_posts_it()
+    {
+        _publisher.Next = PublishResult.Failed(FailureKind.Transient, "502");
+        var e = TestEvents.Pipeline("SUCCEEDED", trigger: TestEvents.GitTrigger(Sha));
+        Assert.Equal(503, (await Handle(e)).StatusCode);
+        Assert.Equal(200, (await Handle(e)).StatusCode);
+        Assert.Single(_publisher.Posted);
+    }
+
+    [Fact]
+    public async Task Duplicates_and_late_events_post_nothing()
+    {
+        var trigger = TestEvents.GitTrigger(Sha);
+        var t0 = new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+        var started = TestEvents.Pipeline("STARTED", time: t0, startTime: t0, trigger: trigger);
+        var succeeded = TestEvents.Pipeline("SUCCEEDED", time: t0.AddMinutes(5), startTime: t0, trigger: TestEvents.GitTrigger(Sha));
+        await Handle(succeeded);
+        var dup = await Handle(succeeded);
+        var late = await Handle(started);
+        Assert.Equal("duplicate", Assert.Single(dup.Revisions).Outcome);
+        Assert.Equal("stale", Assert.Single(late.Revisions).Outcome);
+        Assert.Equal([CommitState.Success], _publisher.Posted.Select(p => p.Status.State));
+    }
+
+    [Fact]
+    public async Task The_request_budget_turns_a_hung_upstream_into_a_retry()
+    {
+        _source.Hangs();
+        var task = Handle(TestEvents.Pipeline("STARTED"));
+        while (!task.IsCompleted) { _time.Advance(TimeSpan.FromMilliseconds(500)); await Task.Yield(); }
+        var result = await task;
+        Assert.Equal(503, result.StatusCode);
+        Assert.Contains("budget", result.Detail);
+    }
+
+    private sealed class ScriptedSource : IExecutionSource
+    {
+        private readonly Queue<Func<IReadOnlyList<ArtifactRevision>>> _script = new();
+        private Func<CancellationToken, Task<IReadOnlyList<ArtifactRevision>>> _default = _ => Task.FromResult<IReadOnlyList<ArtifactRevision>>([]);
+        public int Calls;
+
+        public ScriptedSource Then(IReadOnlyList<ArtifactRevision> r) { _script.Enqueue(() => r); return this; }
+        public void Always(IReadOnlyList<ArtifactRevision> r) => _default = _ => Task.FromResult(r);
+        public void Throws(Exception ex) => _default = _ => Task.FromException<IReadOnlyList<ArtifactRevision>>(ex);
+        public void Hangs() => _default = async ct => { await Task.Delay(Timeout.Infinite, ct); return []; };
+
+        public Task<IReadOnlyList<ArtifactRevision>> GetArtifactRevisionsAsync(ExecutionRef execution, CancellationToken ct)
+        {
+            Interlocked.Increment(ref Calls);
+            lock (_script) if (_script.TryDequeue(out var next)) return Task.FromResult(next());
+            return _default(ct);
+        }
+    }
+
+    private sealed class RecordingPublisher : IStatusPublisher
+    {
+        public ConcurrentQueue<(GitHubRevision Revision, CommitStatus Status)> Posted { get; } = new();
+        public PublishResult? Next;
+
+        public Task<PublishResult> PublishAsync(GitHubRevision revision, CommitStatus status, CancellationToken ct)
+        {
+            if (Interlocked.Exchange(ref Next, null) is { } scripted) return Task.FromResult(scripted);
+            Posted.Enqueue((revision, status));
+            return Task.FromResult(PublishResult.Posted);
+        }
+    }
+
+    private sealed class DictionaryCache : IExecutionCache
+    {
+        private readonly ConcurrentDictionary<(string, string), ExecutionFacts> _d = new();
+        public ExecutionFacts? Get(string pipeline, string executionId) => _d.TryGetValue((pipeline, executionId), out var f) ? f : null;
+        public void Set(string pipeline, string executionId, ExecutionFacts facts) => _d[(pipeline, executionId)] = facts;
+    }
+}
