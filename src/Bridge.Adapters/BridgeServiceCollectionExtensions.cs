@@ -84,7 +84,11 @@ public static partial class BridgeServiceCollectionExtensions
                 () => handlers.CreateHandler(GitHubHttpClient), sp.GetRequiredService<GitHubRateGate>(), sp.GetRequiredService<TimeProvider>());
         });
 
-        services.TryAddSingleton(sp => new RevisionResolver(RevisionResolver.WebHostFor(sp.GetRequiredService<IOptions<GitHubOptions>>().Value.ApiBaseUrl)));
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
+            return new RevisionResolver(o.Host is { Length: > 0 } host ? host : RevisionResolver.WebHostFor(o.ApiBaseUrl));
+        });
         services.TryAddSingleton(sp =>
         {
             var bridge = sp.GetRequiredService<IOptions<BridgeOptions>>().Value;

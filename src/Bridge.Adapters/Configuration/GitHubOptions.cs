@@ -11,6 +11,12 @@ public sealed class GitHubOptions
     [Required]
     public Uri ApiBaseUrl { get; set; } = new("https://api.github.com");
 
+    /// <summary>
+    /// The GitHub host whose commits get statuses: github.com, or the Enterprise Server host name. Unset: derived from
+    /// <see cref="ApiBaseUrl"/> (api.github.com → github.com). Set it when the API is reached through another name (a proxy).
+    /// </summary>
+    public string? Host { get; set; }
+
     /// <summary>Name of the Key Vault secret holding the token (used when <c>KeyVault:VaultUri</c> is set).</summary>
     public string TokenSecretName { get; set; } = "github-token";
 

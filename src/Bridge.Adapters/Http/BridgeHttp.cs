@@ -33,6 +33,14 @@ public static class BridgeHttp
         await WriteResultAsync(context.Response, result).ConfigureAwait(false);
     }
 
+    /// <summary>Readable output ('x' stays 'x', not \u0027x\u0027): these bodies are JSON for operators, never embedded in HTML.</summary>
+    private static readonly BridgeJson Json = new(new JsonSerializerOptions
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    });
+
     public static Task WriteHealthAsync(HttpResponse response)
     {
         response.StatusCode = 200;
@@ -72,11 +80,11 @@ public static class BridgeHttp
             response.ContentType = "application/problem+json";
             return JsonSerializer.SerializeAsync(response.Body, new ProblemBody(
                 "about:blank", Title(result.StatusCode), result.StatusCode, result.Detail ?? "", e?.Id, e?.Pipeline, e?.ExecutionId, e?.State, result.Outcome, revisions),
-                BridgeJson.Default.ProblemBody);
+                Json.ProblemBody);
         }
         response.ContentType = "application/json";
         return JsonSerializer.SerializeAsync(response.Body, new ResultBody(
-            e?.Id, e?.Pipeline, e?.ExecutionId, e?.State, result.Outcome, result.Detail, revisions), BridgeJson.Default.ResultBody);
+            e?.Id, e?.Pipeline, e?.ExecutionId, e?.State, result.Outcome, result.Detail, revisions), Json.ResultBody);
     }
 
     public static Task WriteProblemAsync(HttpResponse response, int status, string title, string detail)
@@ -84,7 +92,7 @@ public static class BridgeHttp
         response.StatusCode = status;
         response.ContentType = "application/problem+json";
         return JsonSerializer.SerializeAsync(response.Body, new ProblemBody("about:blank", title, status, detail, null, null, null, null, "invalid", null),
-            BridgeJson.Default.ProblemBody);
+            Json.ProblemBody);
     }
 
     private static string Title(int status) => status switch

@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Bridge.Sandbox;
+
+/// <summary>
+/// AWS CodePipeline's <c>GetPipelineExecution</c> over the AWS JSON 1.1 protocol (<c>POST /</c>,
+/// <c>X-Amz-Target: CodePipeline_20150709.GetPipelineExecution</c>, <c>Content-Type: application/x-amz-json-1.1</c>, SigV4).
+/// </summary>
+/// <remarks>
+/// Errors are <c>{"__type": ..., "message": ...}</c> with HTTP 400 (503 for an outage), as Coral-based JSON services
+/// answer. Authentication and routing errors come from the service framework and carry its namespace
+/// (<c>com.amazon.coral.service#...</c>); the bridge must strip anything up to <c>#</c>, as the AWS SDKs do.
+/// Modelled exceptions (<c>PipelineNotFoundException</c>, ...) come without a namespace.
+/// </remarks>
+public sealed class FakeCodePipeline : LoopbackServer
+{
+    public const string ContentType = "application/x-amz-json-1.1";
+    public const string GetPipelineExecutionTarget = "CodePipeline_20150709.GetPipelineExecution";
+    private const string Coral = "com.amazon.coral.service#";
+
+    private readonly ConcurrentDictionary<string, int> _pipelines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PipelineExecution> _executions = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<RecordedSigV4> _signers = new();
+
+    public FakeCodePipeline(LoopbackServerOptions? options = null, string accountId = "123456789012")
+        : base(options)
+    {
+        AccountId = accountId;
+    }
+
+    /// <summary>The account the pipelines live in (used in error messages).</summary>
+    public string AccountId { get; }
+
+    /// <summary>
+    /// Off (null) by default: only the form of the SigV4 header is checked, because a fake cannot know the secret of
+    /// arbitrary credentials. Set it to verify signatures too, for example with <see cref="FakeSts.LookupIssued"/>
+    /// (the STS fake knows the secret and session token of every credential it issued) plus any base keys.
+    /// </summary>
+    public Func<string, AwsSecret?>? SigningSecrets { get; set; }
+
+    /// <summary>The signer of every accepted request, in arrival order.</summary>
+    public IReadOnlyList<RecordedSigV4> Signers => _signers.ToArray();
+
+    /// <summary>400 <c>ThrottlingException</c> "Rate exceeded" (the SDK retries it).</summary>
+    public static CannedResponseFault Throttling() => Error(400, "ThrottlingException", "Rate exceeded");
+
+    /// <summary>503 <c>ServiceUnavailableException</c>.</summary>
+    public static CannedResponseFault ServiceUnavailable() => Error(503, "ServiceUnavailableException", "Service Unavailable");
+
+    /// <summary>400 <c>AccessDeniedException</c>: the role lacks <c>codepipeline:GetPipelineExecution</c>.</summary>
+    public static CannedResponseFault AccessDenied(string principalArn = "arn:aws:sts::123456789012:assumed-role/bridge/session", string pipelineArn = "arn:aws:codepipeline:us-east-1:123456789012:pipeline") =>
+        Error(400, Coral + "AccessDeniedException", $"User: {principalArn} is not authorized to perform: codepipeline:GetPipelineExecution on resource: {pipelineArn} because no identity-based policy allows the codepipeline:GetPipelineExecution action");
+
+    /// <summary>Makes a pipeline known without executions (its unknown executions then give PipelineExecutionNotFoundException).</summary>
+    public void AddPipeline(string pipelineName, int version = 1) => _pipelines[pipelineName] = version;
+
+    public PipelineExecution AddExecution(string pipelineName, string executionId, string status, params ArtifactRevision[] revisions) =>
+        AddExecution(new PipelineExecution(pipelineName, executionId, status, revisions)
+        {
+            PipelineVersion = _pipelines.TryGetValue(pipelineName, out var version) ? version : 1,
+        });
+
+    /// <summary>Adds or replaces an execution with full control over its fields.</summary>
+    public PipelineExecution AddExecution(PipelineExecution execution)
+    {
+        ArgumentNullException.ThrowIfNull(execution);
+        _pipelines.TryAdd(execution.PipelineName, execution.PipelineVersion);
+        _executions[execution.ExecutionId] = execution;
+        return execution;
+    }
+
+    /// <summary>Replaces the revisions: models "empty right after STARTED, filled once the source action ran". Null omits the field.</summary>
+    public void SetRevisions(string executionId, params ArtifactRevision[]? revisions) =>
+        Update(executionId, e => e with { Revisions = revisions });
+
+    public void SetStatus(string executionId, string status) => Update(executionId, e => e with { Status = status });
+
+    public PipelineExecution? GetExecution(string executionId) => _executions.GetValueOrDefault(executionId);
+
+    protected override async Task HandleAsync(IncomingRequest request)
+    {
+        var auth = SigV4.Check(request, "codepipeline", SigningSecrets);
+        if (auth.Failure != SigV4Failure.None)
+        {
+            var type = auth.Failure switch
+            {
+                SigV4Failure.Missing => "MissingAuthenticationTokenException",
+                SigV4Failure.Incomplete => "IncompleteSignatureException",
+                SigV4Failure.UnknownKey => "UnrecognizedClientException",
+                _ => "InvalidSignatureException",
+            };
+            await WriteErrorAsync(request.Response, 400, Coral + type, auth.Message).ConfigureAwait(false);
+            return;
+        }
+
+        _signers.Enqueue(auth.Credential!);
+
+        // The framework routes on method, content type and target together: anything else is an unknown operation.
+        if (!HttpMethods.IsPost(request.Request.Method)
+            || request.Header("X-Amz-Target") != GetPipelineExecutionTarget
+            || !(request.Request.ContentType ?? "").StartsWith(ContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            await WriteErrorAsync(request.Response, 400, Coral + "UnknownOperationException", null).ConfigureAwait(false);
+            return;
+        }
+
+        if (!TryReadInput(request.BodyBytes, out var pipelineName, out var executionId, out var problem))
+        {
+            await WriteErrorAsync(request.Response, 400, problem.Type, problem.Message).ConfigureAwait(false);
+            return;
+        }
+
+        if (!_pipelines.ContainsKey(pipelineName))
+        {
+            await WriteErrorAsync(request.Response, 400, "PipelineNotFoundException", $"Account '{AccountId}' does not have a pipeline with name '{pipelineName}'").ConfigureAwait(false);
+            return;
+        }
+
+        if (!_executions.TryGetValue(executionId, out var execution) || execution.PipelineName != pipelineName)
+        {
+            await WriteErrorAsync(request.Response, 400, "PipelineExecutionNotFoundException", $"Pipeline execution with id '{executionId}' was not found in pipeline '{pipelineName}'").ConfigureAwait(false);
+            return;
+        }
+
+        request.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        await ResponseWriter.WriteJsonAsync(request.Response, 200, execution, static (w, e) => e.Write(w), ContentType).ConfigureAwait(false);
+    }
+
+    private static bool TryReadInput(ReadOnlyMemory<byte> body, out string pipelineName, out string executionId, out (string Type, string Message) problem)
+    {
+        pipelineName = executionId = "";
+        string? name = null, id = null;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                name = StringProperty(document.RootElement, "pipelineName");
+                id = StringProperty(document.RootElement, "pipelineExecutionId");
+            }
+        }
+        catch (JsonException)
+        {
+            problem = (Coral + "SerializationException", "Start of structure or map found where not expected.");
+            return false;
+        }
+
+        var errors = new List<string>(2);
+        if (name is null)
+        {
+            errors.Add("Value null at 'pipelineName' failed to satisfy constraint: Member must not be null");
+        }
+
+        if (id is null)
+        {
+            errors.Add("Value null at 'pipelineExecutionId' failed to satisfy constraint: Member must not be null");
+        }
+
+        if (errors.Count > 0)
+        {
+            problem = ("ValidationException", $"{errors.Count} validation error{(errors.Count > 1 ? "s" : "")} detected: {string.Join("; ", errors)}");
+            return false;
+        }
+
+        pipelineName = name!;
+        executionId = id!;
+        problem = default;
+        return true;
+    }
+
+    private static string? StringProperty(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static CannedResponseFault Error(int status, string type, string message) =>
+        Fault.Respond(status, ResponseWriter.JsonObject(("__type", type), ("message", message)), ContentType)
+            .WithHeader("x-amzn-RequestId", Guid.NewGuid().ToString());
+
+    private static Task WriteErrorAsync(HttpResponse response, int status, string type, string? message)
+    {
+        response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        return ResponseWriter.WriteTextAsync(response, status, ContentType, ResponseWriter.JsonObject(("__type", type), ("message", message)));
+    }
+
+    private void Update(string executionId, Func<PipelineExecution, PipelineExecution> change)
+    {
+        while (true)
+        {
+            if (!_executions.TryGetValue(executionId, out var current))
+            {
+                throw new KeyNotFoundException($"No execution '{executionId}': add it first with AddExecution.");
+            }
+
+            if (_executions.TryUpdate(executionId, change(current), current))
+            {
+                return;
+            }
+        }
+    }
+}

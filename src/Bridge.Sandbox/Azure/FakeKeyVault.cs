@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+
+namespace Bridge.Sandbox;
+
+/// <summary>
+/// Azure Key Vault's secret reads (<c>GET /secrets/{name}[/{version}]?api-version=...</c>) over HTTPS with the
+/// bearer challenge: a request without a token gets 401 and <c>WWW-Authenticate: Bearer authorization="...", resource="..."</c>,
+/// which is how the Azure SDK's challenge policy learns the tenant and scope before sending a token.
+/// </summary>
+/// <remarks>
+/// HTTPS is not optional: the Azure SDK refuses to send a bearer token over plain HTTP. The certificate is generated
+/// in-process unless one is given in the options; clients trust it with <see cref="LoopbackServer.CreateTrustingHandler"/>
+/// (and, because the vault host is 127.0.0.1, set <c>SecretClientOptions.DisableChallengeResourceVerification</c>).
+/// </remarks>
+public sealed partial class FakeKeyVault : LoopbackServer
+{
+    public const string Resource = "https://vault.azure.net";
+    private const string ServiceVersion = "1.9.2795.1";
+
+    private readonly X509Certificate2 _certificate;
+    private readonly bool _ownsCertificate;
+    private readonly ConcurrentDictionary<string, SecretVersion[]> _secrets = new(StringComparer.OrdinalIgnoreCase);
+    private int _secretReads;
+
+    public FakeKeyVault(LoopbackServerOptions? options = null, string tenantId = "72f988bf-0000-4000-8000-000000000000")
+        : base(options)
+    {
+        TenantId = tenantId;
+        _ownsCertificate = Options.Certificate is null;
+        _certificate = Options.Certificate ?? SelfSignedCertificate.CreateForLoopback("CN=Bridge Sandbox Key Vault", Time);
+    }
+
+    public override X509Certificate2 Certificate => _certificate;
+
+    /// <summary>The tenant named in the challenge (<c>authorization="https://login.microsoftonline.com/{tenant}"</c>).</summary>
+    public string TenantId { get; }
+
+    /// <summary>Optional check of the bearer token; false answers 401 with the challenge. Default: any non-empty token.</summary>
+    public Func<string, bool>? TokenValidator { get; set; }
+
+    /// <summary>Number of secret values handed out (200 answers): lets a test check the bridge's cache.</summary>
+    public int SecretReads => Volatile.Read(ref _secretReads);
+
+    /// <summary>503 with a Key Vault error body.</summary>
+    public static CannedResponseFault ServiceUnavailable() =>
+        Fault.Respond(503, ErrorBody("ServiceUnavailable", "The service is temporarily unavailable. Please try again later."));
+
+    /// <summary>429 with <c>Retry-After</c>, as when the vault's transaction limit is exceeded.</summary>
+    public static CannedResponseFault Throttled(int retryAfterSeconds) =>
+        Fault.Respond(429, ErrorBody("Throttled", "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached"))
+            .WithHeader("Retry-After", retryAfterSeconds.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Adds a secret, or rotates it: a new version becomes the current one. Returns the new version id.</summary>
+    public string SetSecret(string name, string value, IReadOnlyDictionary<string, string>? tags = null)
+    {
+        if (!SecretNamePattern().IsMatch(name))
+        {
+            throw new ArgumentException($"'{name}' is not a valid Key Vault secret name (1-127 letters, digits and dashes).", nameof(name));
+        }
+
+        var version = new SecretVersion(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), value, Time.GetUtcNow(), tags);
+        _secrets.AddOrUpdate(name, [version], (_, versions) => [.. versions, version]);
+        return version.Version;
+    }
+
+    public bool DeleteSecret(string name) => _secrets.TryRemove(name, out _);
+
+    protected override async Task HandleAsync(IncomingRequest request)
+    {
+        var authorization = request.Header("Authorization");
+        var token = authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : "";
+        if (token.Length == 0)
+        {
+            await ChallengeAsync(request.Response, "AKV10000: Request is missing a Bearer or PoP token.").ConfigureAwait(false);
+            return;
+        }
+
+        if (TokenValidator is { } validate && !validate(token))
+        {
+            await ChallengeAsync(request.Response, "AKV10032: Invalid issuer or audience, or the token has expired.").ConfigureAwait(false);
+            return;
+        }
+
+        AddServiceHeaders(request.Response);
+        if (!request.Request.Query.ContainsKey("api-version"))
+        {
+            await WriteErrorAsync(request.Response, 400, "BadParameter", "The request must specify an api-version query parameter.").ConfigureAwait(false);
+            return;
+        }
+
+        var segments = (request.Request.Path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments is not (["secrets", _] or ["secrets", _, _]) || !HttpMethods.IsGet(request.Request.Method))
+        {
+            await WriteErrorAsync(request.Response, 400, "BadParameter", $"The request URI or method is not supported by this sandbox vault: {request.Request.Method} {request.Request.Path}").ConfigureAwait(false);
+            return;
+        }
+
+        var name = segments[1];
+        var versionId = segments.Length == 3 ? segments[2] : null;
+        var secret = _secrets.TryGetValue(name, out var versions)
+            ? versionId is null ? versions[^1] : versions.FirstOrDefault(v => v.Version.Equals(versionId, StringComparison.OrdinalIgnoreCase))
+            : null;
+        if (secret is null)
+        {
+            var id = versionId is null ? name : $"{name}/{versionId}";
+            await WriteErrorAsync(request.Response, 404, "SecretNotFound", $"A secret with (name/id) {id} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182").ConfigureAwait(false);
+            return;
+        }
+
+        Interlocked.Increment(ref _secretReads);
+        var vaultUri = $"https://{request.Request.Host}";
+        await ResponseWriter.WriteJsonAsync(request.Response, 200, (vaultUri, name, secret), static (writer, s) => s.secret.Write(writer, $"{s.vaultUri}/secrets/{s.name}/{s.secret.Version}")).ConfigureAwait(false);
+    }
+
+    protected override ValueTask DisposeCoreAsync()
+    {
+        if (_ownsCertificate)
+        {
+            _certificate.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private Task ChallengeAsync(HttpResponse response, string message)
+    {
+        response.Headers.WWWAuthenticate = $"Bearer authorization=\"https://login.microsoftonline.com/{TenantId}\", resource=\"{Resource}\"";
+        AddServiceHeaders(response);
+        return WriteErrorAsync(response, 401, "Unauthorized", message);
+    }
+
+    private static void AddServiceHeaders(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["x-ms-keyvault-service-version"] = ServiceVersion;
+        response.Headers["x-ms-keyvault-region"] = "sandbox";
+        response.Headers["x-ms-request-id"] = Guid.NewGuid().ToString();
+    }
+
+    private static Task WriteErrorAsync(HttpResponse response, int status, string code, string message) =>
+        ResponseWriter.WriteTextAsync(response, status, ResponseWriter.Json, ErrorBody(code, message));
+
+    private static string ErrorBody(string code, string message) =>
+        "{\"error\":" + ResponseWriter.JsonObject(("code", code), ("message", message)) + "}";
+
+    [GeneratedRegex("^[0-9a-zA-Z-]{1,127}$")]
+    private static partial Regex SecretNamePattern();
+
+    private sealed record SecretVersion(string Version, string Value, DateTimeOffset Created, IReadOnlyDictionary<string, string>? Tags)
+    {
+        public void Write(Utf8JsonWriter writer, string id)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("value", Value);
+            writer.WriteString("id", id);
+            writer.WriteStartObject("attributes");
+            writer.WriteBoolean("enabled", true);
+            writer.WriteNumber("created", Created.ToUnixTimeSeconds());
+            writer.WriteNumber("updated", Created.ToUnixTimeSeconds());
+            writer.WriteString("recoveryLevel", "Recoverable+Purgeable");
+            writer.WriteNumber("recoverableDays", 90);
+            writer.WriteEndObject();
+            if (Tags is not null)
+            {
+                writer.WriteStartObject("tags");
+                foreach (var (key, value) in Tags)
+                {
+                    writer.WriteString(key, value);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        // Never print the value.
+        public override string ToString() => $"SecretVersion {{ Version = {Version}, Created = {Created:O} }}";
+    }
+}

@@ -1,0 +1,426 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Bridge.Sandbox;
+
+/// <summary>
+/// GitHub's REST commit-status API: <c>POST {prefix}/repos/{owner}/{repo}/statuses/{sha}</c>, its list endpoint, and
+/// minimal <c>/rate_limit</c> and <c>/user</c>. Validates like GitHub (token, repository, SHA, body) and records what
+/// GitHub would show (<see cref="Latest"/>).
+/// </summary>
+/// <remarks>
+/// The path prefix is "" for github.com (<c>https://api.github.com/</c>) and <c>/api/v3</c> for GitHub Enterprise Server.
+/// Faults (queued or standing) apply to status POSTs only, so a health check keeps working while posts fail;
+/// set <see cref="FaultsApplyToReads"/> to fault every request.
+/// </remarks>
+public sealed class FakeGitHub : LoopbackServer
+{
+    public const string DocumentationUrl = "https://docs.github.com/rest/commits/statuses#create-a-commit-status";
+    public const string SecondaryRateLimitMessage = "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.";
+    public const string BotLogin = "sandbox-bot";
+    private const int MaxDescriptionLength = 140;
+    private static readonly string[] States = ["error", "failure", "pending", "success"];
+
+    private readonly ConcurrentDictionary<string, byte> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _repositories = new(StringComparer.OrdinalIgnoreCase);
+    private readonly CommitStatusStore _statuses = new();
+    private readonly RateLimitWindow _rateLimit;
+
+    /// <param name="options">Listening, clock and recording options.</param>
+    /// <param name="pathPrefix">"" (github.com style) or for example "/api/v3" (GitHub Enterprise Server style).</param>
+    public FakeGitHub(LoopbackServerOptions? options = null, string pathPrefix = "")
+        : base(options)
+    {
+        PathPrefix = pathPrefix.TrimEnd('/');
+        if (PathPrefix.Length > 0 && PathPrefix[0] != '/')
+        {
+            throw new ArgumentException("The path prefix must start with '/', for example \"/api/v3\".", nameof(pathPrefix));
+        }
+
+        _rateLimit = new RateLimitWindow(Time, 5000);
+    }
+
+    public string PathPrefix { get; }
+
+    /// <summary>The API root clients should use, for example <c>http://127.0.0.1:5000/api/v3/</c>.</summary>
+    public Uri ApiAddress => new(BaseAddress, PathPrefix.TrimStart('/') + (PathPrefix.Length > 0 ? "/" : ""));
+
+    /// <summary>Accept any non-empty token (for the sandbox mode). Off by default: only tokens given to <see cref="AcceptToken"/> pass.</summary>
+    public bool AcceptAnyToken { get; set; }
+
+    /// <summary>Let faults hit GET requests too (default: status POSTs only).</summary>
+    public bool FaultsApplyToReads { get; set; }
+
+    /// <summary>The hourly limit reported in <c>x-ratelimit-limit</c> (default 5,000, a PAT's). Reported, never enforced.</summary>
+    public int RateLimit
+    {
+        get => _rateLimit.Limit;
+        set => _rateLimit.Limit = value;
+    }
+
+    /// <summary>Every accepted status, in arrival order.</summary>
+    public IReadOnlyList<PostedStatus> Statuses => _statuses.All;
+
+    /// <summary>500, 502 or 503 with GitHub's JSON body.</summary>
+    public static CannedResponseFault ServerError(int status = 500) =>
+        Fault.Respond(status, ResponseWriter.JsonObject(("message", status == 503 ? "Service Unavailable" : "Server Error")));
+
+    /// <summary>429 with <c>retry-after</c>: GitHub's current answer to a secondary rate limit.</summary>
+    public static CannedResponseFault RateLimit429(int retryAfterSeconds) =>
+        Fault.Respond(429, ErrorBody(SecondaryRateLimitMessage, "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits", "429"))
+            .WithHeader("retry-after", retryAfterSeconds.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>403 "You have exceeded a secondary rate limit", with <c>retry-after</c> when given.</summary>
+    public static CannedResponseFault SecondaryRateLimit403(int? retryAfterSeconds = null)
+    {
+        var fault = Fault.Respond(403, ErrorBody(SecondaryRateLimitMessage, "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits", "403"));
+        return retryAfterSeconds is { } seconds ? fault.WithHeader("retry-after", seconds.ToString(CultureInfo.InvariantCulture)) : fault;
+    }
+
+    /// <summary>403 "API rate limit exceeded" with <c>x-ratelimit-remaining: 0</c> and <c>x-ratelimit-reset</c> = <paramref name="reset"/>.</summary>
+    public static CannedResponseFault PrimaryRateLimit403(DateTimeOffset reset, int limit = 5000) =>
+        Fault.Respond(403, ErrorBody("API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.", "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api", "403"))
+            .WithHeader("x-ratelimit-limit", limit.ToString(CultureInfo.InvariantCulture))
+            .WithHeader("x-ratelimit-remaining", "0")
+            .WithHeader("x-ratelimit-reset", reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))
+            .WithHeader("x-ratelimit-used", limit.ToString(CultureInfo.InvariantCulture))
+            .WithHeader("x-ratelimit-resource", "core");
+
+    public void AcceptToken(string token)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        _tokens[token] = 0;
+    }
+
+    /// <summary>The token stops working (401 Bad credentials): models a rotated or revoked PAT.</summary>
+    public void RevokeToken(string token) => _tokens.TryRemove(token, out _);
+
+    /// <summary>Restricts the visible repositories ("owner/repo"); others answer 404. None registered: all are visible.</summary>
+    public void AllowRepository(string ownerRepo) => _repositories[ownerRepo] = 0;
+
+    /// <summary>What GitHub shows for this context: the last status to arrive, or null.</summary>
+    public PostedStatus? Latest(string ownerRepo, string sha, string context) => _statuses.Latest(ownerRepo, sha, context);
+
+    /// <summary>All statuses for this context, oldest first.</summary>
+    public IReadOnlyList<PostedStatus> For(string ownerRepo, string sha, string context) => _statuses.For(ownerRepo, sha, context);
+
+    public void ClearStatuses() => _statuses.Clear();
+
+    protected override bool AcceptsFaults(HttpRequest request) => FaultsApplyToReads || HttpMethods.IsPost(request.Method);
+
+    protected override Task HandleAsync(IncomingRequest request)
+    {
+        var path = request.Request.Path.Value ?? "/";
+        if (!path.StartsWith(PathPrefix + "/", StringComparison.Ordinal))
+        {
+            return NotFoundAsync(request.Response);
+        }
+
+        var segments = path[PathPrefix.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var post = HttpMethods.IsPost(request.Request.Method);
+        var get = HttpMethods.IsGet(request.Request.Method);
+        return segments switch
+        {
+            ["repos", var owner, var repo, "statuses", var sha] when post => CreateStatusAsync(request, owner, repo, sha),
+            ["repos", var owner, var repo, "statuses", var sha] when get => ListStatusesAsync(request, owner, repo, sha),
+            ["repos", var owner, var repo, "commits", var reference, "statuses"] when get => ListStatusesAsync(request, owner, repo, reference),
+            ["rate_limit"] when get => RateLimitAsync(request),
+            ["user"] when get => UserAsync(request),
+            _ => NotFoundAsync(request.Response),
+        };
+    }
+
+    private async Task CreateStatusAsync(IncomingRequest request, string owner, string repo, string sha)
+    {
+        if (await AuthenticateAsync(request).ConfigureAwait(false) is not { } token)
+        {
+            return;
+        }
+
+        if (!IsVisible(owner, repo))
+        {
+            await NotFoundAsync(request.Response).ConfigureAwait(false);
+            return;
+        }
+
+        if (!IsSha(sha))
+        {
+            await WriteErrorAsync(request.Response, 422, $"No commit found for SHA: {sha}").ConfigureAwait(false);
+            return;
+        }
+
+        // GitHub reads the body as JSON whatever the Content-Type (Octokit sends JSON labelled x-www-form-urlencoded).
+        var input = StatusInput.Parse(request.BodyBytes.Span);
+        if (input.Problem is { } problem)
+        {
+            await problem(request.Response).ConfigureAwait(false);
+            return;
+        }
+
+        var status = _statuses.TryAdd($"{owner}/{repo}", sha, input.Context, sequence => new PostedStatus(
+            Id: 30_000_000_000 + sequence,
+            sequence,
+            owner,
+            repo,
+            sha.ToLowerInvariant(),
+            input.State,
+            input.Context,
+            input.Description,
+            input.TargetUrl,
+            token,
+            request.Time));
+        if (status is null)
+        {
+            await ValidationFailedAsync(request.Response, field: null, "This SHA and context has reached the maximum number of statuses.").ConfigureAwait(false);
+            return;
+        }
+
+        _rateLimit.Consume().WriteHeaders(request.Response);
+        request.Response.Headers.Location = StatusUrl(status);
+        request.Response.Headers["x-github-request-id"] = RequestId(status.Sequence);
+        await ResponseWriter.WriteJsonAsync(request.Response, 201, status, WriteStatus).ConfigureAwait(false);
+    }
+
+    private async Task ListStatusesAsync(IncomingRequest request, string owner, string repo, string reference)
+    {
+        if (request.Header("Authorization") is not null && await AuthenticateAsync(request).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        if (!IsVisible(owner, repo))
+        {
+            await NotFoundAsync(request.Response).ConfigureAwait(false);
+            return;
+        }
+
+        var query = request.Request.Query;
+        var perPage = int.TryParse(query["per_page"], CultureInfo.InvariantCulture, out var size) ? Math.Clamp(size, 1, 100) : 30;
+        var page = int.TryParse(query["page"], CultureInfo.InvariantCulture, out var number) ? Math.Max(1, number) : 1;
+        var statuses = _statuses.ForCommit($"{owner}/{repo}", reference).Skip((page - 1) * perPage).Take(perPage).ToArray();
+
+        _rateLimit.Consume().WriteHeaders(request.Response);
+        await ResponseWriter.WriteJsonAsync(request.Response, 200, statuses, (writer, list) =>
+        {
+            writer.WriteStartArray();
+            foreach (var status in list)
+            {
+                WriteStatus(writer, status);
+            }
+
+            writer.WriteEndArray();
+        }).ConfigureAwait(false);
+    }
+
+    private async Task RateLimitAsync(IncomingRequest request)
+    {
+        // Free, as on GitHub: asking for the rate limit does not count against it.
+        var snapshot = _rateLimit.Peek();
+        snapshot.WriteHeaders(request.Response);
+        await ResponseWriter.WriteJsonAsync(request.Response, 200, snapshot, static (writer, s) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("resources");
+            WriteRate(writer, "core", s);
+            writer.WriteEndObject();
+            WriteRate(writer, "rate", s);
+            writer.WriteEndObject();
+        }).ConfigureAwait(false);
+
+        static void WriteRate(Utf8JsonWriter writer, string name, RateLimitWindow.Snapshot s)
+        {
+            writer.WriteStartObject(name);
+            writer.WriteNumber("limit", s.Limit);
+            writer.WriteNumber("used", s.Used);
+            writer.WriteNumber("remaining", s.Remaining);
+            writer.WriteNumber("reset", s.Reset);
+            writer.WriteString("resource", "core");
+            writer.WriteEndObject();
+        }
+    }
+
+    private async Task UserAsync(IncomingRequest request)
+    {
+        if (await AuthenticateAsync(request).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        _rateLimit.Consume().WriteHeaders(request.Response);
+        request.Response.Headers["x-oauth-scopes"] = "repo:status";
+        request.Response.Headers["x-accepted-oauth-scopes"] = "";
+        await ResponseWriter.WriteJsonAsync(request.Response, 200, this, static (writer, fake) => fake.WriteUser(writer)).ConfigureAwait(false);
+    }
+
+    /// <summary>Returns the token, or answers 401 and returns null.</summary>
+    private async Task<string?> AuthenticateAsync(IncomingRequest request)
+    {
+        var authorization = request.Header("Authorization");
+        if (string.IsNullOrEmpty(authorization))
+        {
+            await WriteErrorAsync(request.Response, 401, "Requires authentication", "https://docs.github.com/rest").ConfigureAwait(false);
+            return null;
+        }
+
+        var space = authorization.IndexOf(' ', StringComparison.Ordinal);
+        var scheme = space < 0 ? "" : authorization[..space];
+        var token = space < 0 ? "" : authorization[(space + 1)..].Trim();
+        var valid = (scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) || scheme.Equals("token", StringComparison.OrdinalIgnoreCase))
+            && token.Length > 0
+            && (AcceptAnyToken || _tokens.ContainsKey(token));
+        if (!valid)
+        {
+            await WriteErrorAsync(request.Response, 401, "Bad credentials", "https://docs.github.com/rest").ConfigureAwait(false);
+            return null;
+        }
+
+        return token;
+    }
+
+    private bool IsVisible(string owner, string repo) => _repositories.IsEmpty || _repositories.ContainsKey($"{owner}/{repo}");
+
+    private static bool IsSha(string value) => value.Length == 40 && value.All(char.IsAsciiHexDigit);
+
+    private string ApiRoot => BaseAddress.GetLeftPart(UriPartial.Authority) + PathPrefix;
+
+    private string StatusUrl(PostedStatus status) => $"{ApiRoot}/repos/{status.Owner}/{status.Repo}/statuses/{status.Sha}";
+
+    private static string RequestId(long sequence) => $"FAKE:{sequence:X8}:0000000:0000000:00000000";
+
+    private void WriteStatus(Utf8JsonWriter writer, PostedStatus status)
+    {
+        var created = status.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        writer.WriteStartObject();
+        writer.WriteString("url", StatusUrl(status));
+        writer.WriteString("avatar_url", "https://avatars.githubusercontent.com/u/1?v=4");
+        writer.WriteNumber("id", status.Id);
+        writer.WriteString("node_id", "SC_kwDO" + Convert.ToBase64String(BitConverter.GetBytes(status.Id)).TrimEnd('='));
+        writer.WriteString("state", status.State);
+        writer.WriteString("description", status.Description);
+        writer.WriteString("target_url", status.TargetUrl);
+        writer.WriteString("context", status.Context);
+        writer.WriteString("created_at", created);
+        writer.WriteString("updated_at", created);
+        writer.WritePropertyName("creator");
+        WriteUser(writer);
+        writer.WriteEndObject();
+    }
+
+    private void WriteUser(Utf8JsonWriter writer)
+    {
+        var users = $"{ApiRoot}/users/{BotLogin}";
+        writer.WriteStartObject();
+        writer.WriteString("login", BotLogin);
+        writer.WriteNumber("id", 1);
+        writer.WriteString("node_id", "MDQ6VXNlcjE=");
+        writer.WriteString("avatar_url", "https://avatars.githubusercontent.com/u/1?v=4");
+        writer.WriteString("gravatar_id", "");
+        writer.WriteString("url", users);
+        writer.WriteString("html_url", $"https://github.com/{BotLogin}");
+        writer.WriteString("repos_url", users + "/repos");
+        writer.WriteString("type", "User");
+        writer.WriteBoolean("site_admin", false);
+        writer.WriteEndObject();
+    }
+
+    private static string ErrorBody(string message, string documentationUrl, string status) =>
+        ResponseWriter.JsonObject(("message", message), ("documentation_url", documentationUrl), ("status", status));
+
+    private static Task WriteErrorAsync(HttpResponse response, int status, string message, string documentationUrl = DocumentationUrl) =>
+        ResponseWriter.WriteTextAsync(response, status, ResponseWriter.Json, ErrorBody(message, documentationUrl, status.ToString(CultureInfo.InvariantCulture)));
+
+    private static Task NotFoundAsync(HttpResponse response) => WriteErrorAsync(response, 404, "Not Found");
+
+    /// <summary>422 "Validation Failed" with GitHub's <c>errors</c> array.</summary>
+    private static Task ValidationFailedAsync(HttpResponse response, string? field, string message) =>
+        ResponseWriter.WriteJsonAsync(response, 422, (field, message), static (writer, error) =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("message", "Validation Failed");
+            writer.WriteStartArray("errors");
+            writer.WriteStartObject();
+            writer.WriteString("resource", "Status");
+            writer.WriteString("code", "custom");
+            if (error.field is not null)
+            {
+                writer.WriteString("field", error.field);
+            }
+
+            writer.WriteString("message", error.message);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteString("documentation_url", DocumentationUrl);
+            writer.WriteString("status", "422");
+            writer.WriteEndObject();
+        });
+
+    /// <summary>The create-status body, validated as GitHub does.</summary>
+    private readonly record struct StatusInput(string State, string Context, string? Description, string? TargetUrl, Func<HttpResponse, Task>? Problem)
+    {
+        public static StatusInput Parse(ReadOnlySpan<byte> body)
+        {
+            try
+            {
+                var reader = new Utf8JsonReader(body);
+                using var document = JsonDocument.ParseValue(ref reader);
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    return Fail(r => WriteErrorAsync(r, 400, "Problems parsing JSON"));
+                }
+
+                // Schema errors (a missing or unknown state, a wrong type) come as "Invalid request." on today's GitHub;
+                // rule errors (a long description) as "Validation Failed" with an errors array.
+                if (!TryString(root, "state", out var state) || state is null)
+                {
+                    return Fail(r => WriteErrorAsync(r, 422, "Invalid request.\n\n\"state\" wasn't supplied."));
+                }
+
+                if (!States.Contains(state, StringComparer.Ordinal))
+                {
+                    return Fail(r => WriteErrorAsync(r, 422, $"Invalid request.\n\nFor 'properties/state', \"{state}\" is not one of [\"error\", \"failure\", \"pending\", \"success\"]."));
+                }
+
+                if (!TryString(root, "description", out var description)
+                    || !TryString(root, "target_url", out var targetUrl)
+                    || !TryString(root, "context", out var context))
+                {
+                    return Fail(r => WriteErrorAsync(r, 422, "Invalid request.\n\nFor 'properties/description', 'properties/target_url' and 'properties/context', the value must be a string or null."));
+                }
+
+                if (description is { Length: > MaxDescriptionLength })
+                {
+                    return Fail(r => ValidationFailedAsync(r, "description", $"description is too long (maximum is {MaxDescriptionLength} characters)"));
+                }
+
+                return new StatusInput(state, string.IsNullOrEmpty(context) ? "default" : context, description, targetUrl, null);
+            }
+            catch (JsonException)
+            {
+                return Fail(r => WriteErrorAsync(r, 400, "Problems parsing JSON"));
+            }
+        }
+
+        private static StatusInput Fail(Func<HttpResponse, Task> problem) => new("", "", null, null, problem);
+
+        /// <summary>False when the property is there but is neither a string nor null.</summary>
+        private static bool TryString(JsonElement root, string name, out string? value)
+        {
+            value = null;
+            if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+            {
+                return true;
+            }
+
+            if (element.ValueKind != JsonValueKind.String)
+            {
+                return false;
+            }
+
+            value = element.GetString();
+            return true;
+        }
+    }
+}

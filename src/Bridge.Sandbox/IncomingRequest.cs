@@ -1,0 +1,46 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace Bridge.Sandbox;
+
+/// <summary>A request handed to a fake: the live <see cref="HttpContext"/> plus the body already read (once, by the base class).</summary>
+public sealed class IncomingRequest
+{
+    private string? _body;
+
+    internal IncomingRequest(HttpContext context, string rawTarget, ReadOnlyMemory<byte> bodyBytes, string? bodyText, DateTimeOffset time)
+    {
+        Context = context;
+        RawTarget = rawTarget;
+        BodyBytes = bodyBytes;
+        _body = bodyText;
+        Time = time;
+    }
+
+    public HttpContext Context { get; }
+
+    public HttpRequest Request => Context.Request;
+
+    public HttpResponse Response => Context.Response;
+
+    /// <summary>Path and query exactly as sent (not decoded): what SigV4 canonicalises.</summary>
+    public string RawTarget { get; }
+
+    /// <summary>The body bytes exactly as sent (SigV4 hashes them).</summary>
+    public ReadOnlyMemory<byte> BodyBytes { get; }
+
+    /// <summary>The body as UTF-8 text.</summary>
+    public string Body => _body ??= Encoding.UTF8.GetString(BodyBytes.Span);
+
+    /// <summary>Arrival time by the server's clock.</summary>
+    public DateTimeOffset Time { get; }
+
+    public CancellationToken Aborted => Context.RequestAborted;
+
+    /// <summary>The request header, or null when absent (repeated headers are joined with ", ").</summary>
+    public string? Header(string name)
+    {
+        var values = Request.Headers[name];
+        return values.Count == 0 ? null : values.ToString();
+    }
+}
