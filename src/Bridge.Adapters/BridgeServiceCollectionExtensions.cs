@@ -57,7 +57,7 @@ public static partial class BridgeServiceCollectionExtensions
         services.TryAddSingleton(new SecretClientOptions());
         services.TryAddSingleton(new AwsBaseCredentials());
 
-        services.TryAddSingleton<AwsEndpoints>();
+        services.TryAddSingleton(new AwsEndpoints(configuration));
         services.TryAddSingleton<AwsCredentialSource>();
         services.TryAddSingleton<IExecutionSource>(sp => new CodePipelineClient(
             sp.GetRequiredService<AwsCredentialSource>(), sp.GetRequiredService<AwsEndpoints>(),

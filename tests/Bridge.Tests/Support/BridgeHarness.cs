@@ -52,6 +52,9 @@ public sealed class BridgeHarness : IAsyncDisposable
     public HttpClient Client { get; private set; } = null!;
     public FakeLogCollector Logs { get; private set; } = null!;
 
+    /// <summary>The configuration the host was given, so another host (the Function class) can be wired the same way.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
+
     public LoopbackServer[] Upstreams => [GitHub, CodePipeline, Sts, KeyVault];
 
     public static async Task<BridgeHarness> StartAsync(Action<HarnessOptions>? configure = null)
@@ -81,6 +84,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         if (options.UseKeyVault) settings["KeyVault:VaultUri"] = h.KeyVault.BaseAddress.ToString();
         else settings["GitHub:Token"] = TestSecrets.GitHubToken;
         foreach (var (k, v) in options.Settings) settings[k] = v;
+        h.Settings = settings;
 
         h.App = BridgeApp.Build([], builder =>
         {

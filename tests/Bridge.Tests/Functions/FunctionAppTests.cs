@@ -1,0 +1,111 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using Bridge.Adapters;
+using Bridge.Adapters.Aws;
+using Bridge.Core.Handling;
+using Bridge.Functions;
+using Bridge.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Bridge.Tests.Functions;
+
+/// <summary>
+/// The Functions app cannot run here (no Functions host), so its function classes are called directly over the same
+/// loopback fakes, and the generated functions.metadata is checked for what the host will read.
+/// </summary>
+public sealed class FunctionAppTests : IAsyncLifetime
+{
+    private BridgeHarness _h = null!;
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        _h = await BridgeHarness.StartAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(_h.Settings).Build();
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(new AwsBaseCredentials(() => new BasicAWSCredentials(TestSecrets.BaseAccessKeyId, TestSecrets.BaseSecretAccessKey)))
+            .AddBridge(configuration)
+            .BuildServiceProvider();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _h.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_event_function_runs_the_shared_handler()
+    {
+        var context = Request(TestEvents.Sample("05-worker.v2-trigger.failed.json"));
+        await new CodePipelineEventsFunction(_services.GetRequiredService<PipelineEventHandler>()).Run(context.Request);
+        Assert.Equal(200, context.Response.StatusCode);
+        Assert.Equal("posted", (string?)JsonNode.Parse(Body(context))!["outcome"]);
+        Assert.Equal("failure", Assert.Single(_h.GitHub.Statuses).State);
+    }
+
+    [Fact]
+    public async Task The_event_function_answers_bad_input_with_a_problem()
+    {
+        var context = Request(Encoding.UTF8.GetBytes("{}"));
+        await new CodePipelineEventsFunction(_services.GetRequiredService<PipelineEventHandler>()).Run(context.Request);
+        Assert.Equal(400, context.Response.StatusCode);
+        Assert.Equal("application/problem+json", context.Response.ContentType);
+        Assert.Equal(0, _h.UpstreamRequestCount);
+    }
+
+    [Fact]
+    public async Task The_health_function_answers_ok()
+    {
+        var context = Request([]);
+        await new HealthFunction().Run(context.Request);
+        Assert.Equal(200, context.Response.StatusCode);
+        Assert.Equal("""{"status":"ok"}""", Body(context));
+    }
+
+    [Fact]
+    public void Functions_metadata_declares_a_POST_trigger_behind_the_function_key_and_an_anonymous_health_check()
+    {
+        var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(FunctionsOutput, "functions.metadata")))!.AsArray();
+        var events = metadata.Single(f => (string?)f!["name"] == "CodePipelineEvents")!["bindings"]![0]!;
+        Assert.Equal(("httpTrigger", "Function", "codepipeline-events"), ((string?)events["type"], (string?)events["authLevel"], (string?)events["route"]));
+        Assert.Equal(["post"], events["methods"]!.AsArray().Select(m => (string?)m));
+        var health = metadata.Single(f => (string?)f!["name"] == "Health")!["bindings"]![0]!;
+        Assert.Equal(("Anonymous", "health"), ((string?)health["authLevel"], (string?)health["route"]));
+        Assert.Equal(["get"], health["methods"]!.AsArray().Select(m => (string?)m));
+    }
+
+    [Fact]
+    public void The_root_host_json_ships_with_the_Functions_app()
+    {
+        var shipped = JsonNode.Parse(File.ReadAllText(Path.Combine(FunctionsOutput, "host.json")))!;
+        Assert.Equal("2.0", (string?)shipped["version"]);
+        Assert.Equal(File.ReadAllText(Path.Combine(TestEvents.RepoRoot, "host.json")), File.ReadAllText(Path.Combine(FunctionsOutput, "host.json")));
+    }
+
+    /// <summary>The Functions project's own build output, in the configuration these tests were built in.</summary>
+    private static string FunctionsOutput
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/{Configuration}/net10.0/
+            return Path.Combine(TestEvents.RepoRoot, "src", "Bridge.Functions", "bin", configuration, "net10.0");
+        }
+    }
+
+    private static DefaultHttpContext Request(byte[] body)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Body = new MemoryStream(body);
+        context.Request.ContentLength = body.Length;
+        context.Response.Body = new MemoryStream();
+        return context;
+    }
+
+    private static string Body(DefaultHttpContext context) => Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+}
