@@ -5,7 +5,7 @@ namespace Bridge.Adapters.GitHub;
 /// <summary>
 /// Octokit 14 sends its JSON body labelled application/x-www-form-urlencoded. GitHub tolerates that; strict
 /// validators (and GitHub's own OpenAPI description) do not, so the request says what it is. Also pins the
-/// REST API version GitHub recommends sending.
+/// REST API version and media type GitHub recommends sending.
 /// </summary>
 public sealed class JsonContentTypeHandler : DelegatingHandler
 {
@@ -18,7 +18,9 @@ public sealed class JsonContentTypeHandler : DelegatingHandler
         request.Headers.Remove("X-GitHub-Api-Version");
         request.Headers.TryAddWithoutValidation("X-GitHub-Api-Version", "2022-11-28");
         request.Headers.Accept.Clear();
+        // GitHub's recommended media type first; plain JSON as the fallback its OpenAPI description declares.
         request.Headers.Accept.ParseAdd("application/vnd.github+json");
+        request.Headers.Accept.ParseAdd("application/json; q=0.9");
         return base.SendAsync(request, ct);
     }
 }
