@@ -1,0 +1,175 @@
+// CodePipeline -> GitHub commit-status bridge: the Azure side.
+// Deploy: see docs/deploy.md. Validate: tests/tools/validate-templates.sh.
+//
+//  identity    user-assigned managed identity, used for every connection
+//  storage     host storage + deployment package container + ledger table (no shared keys)
+//  keyvault    the GitHub token (RBAC; Key Vault Secrets User for the identity on this vault only)
+//  monitoring  Log Analytics + Application Insights with Entra ID ingestion only
+//  functionapp Flex Consumption (FC1) Linux, dotnet-isolated 10.0, one always-ready HTTP instance
+
+targetScope = 'resourceGroup'
+
+@description('Azure region of every resource (one that offers Flex Consumption).')
+param location string = resourceGroup().location
+
+@description('Short name used to derive resource names (lowercase letters, digits and hyphens).')
+@minLength(2)
+@maxLength(10)
+param baseName string = 'cpbridge'
+
+@description('Tags applied to every resource.')
+param tags object = {}
+
+@description('Memory of each function instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Upper bound of instances the function app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('GitHub REST API base: https://api.github.com, or https://{host}/api/v3 for GitHub Enterprise Server.')
+param gitHubApiBaseUrl string = 'https://api.github.com'
+
+@description('Name of the Key Vault secret that holds the GitHub token.')
+param gitHubTokenSecretName string = 'github-token'
+
+@description('ARN of the AWS role the bridge assumes (output BridgeRoleArn of aws-eventbridge/bridge.yaml). Empty: the SDK\'s default credentials are used as they are.')
+param awsRoleArn string = ''
+
+@description('sts:ExternalId the bridge sends with AssumeRole (TrustMode=AwsPrincipal). Empty: none.')
+param awsExternalId string = ''
+
+@description('Planned (secretless AWS, not read by the code yet): the Entra ID app ID URI used as the audience of the token exchanged with sts:AssumeRoleWithWebIdentity. Empty: the setting is omitted.')
+param awsWebIdentityAudience string = ''
+
+@description('AWS region for STS calls (AWS_REGION), e.g. the region of the pipelines. Empty: us-east-1.')
+param awsRegion string = ''
+
+@description('TrustMode=AwsPrincipal only: read base AWS credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) from the Key Vault secrets aws-access-key-id and aws-secret-access-key, through Key Vault references.')
+param awsBaseCredentialsInKeyVault bool = false
+
+@description('Table of the ordering ledger.')
+param ledgerTableName string = 'statusledger'
+
+@description('Statuses are posted with context {prefix}/{pipeline}.')
+param statusContextPrefix string = 'codepipeline'
+
+@description('Also post one status per stage (needs stage events from EventBridge: SendStageEvents=true).')
+param postStageStatuses bool = false
+
+@description('Key Vault purge protection (recommended for production; cannot be turned off again).')
+param enableKeyVaultPurgeProtection bool = true
+
+var suffix = take(uniqueString(subscription().id, resourceGroup().id, baseName), 8)
+var compactBaseName = toLower(replace(baseName, '-', ''))
+var identityName = 'id-${baseName}-${suffix}'
+var storageAccountName = 'st${compactBaseName}${suffix}'
+var keyVaultName = 'kv-${baseName}-${suffix}'
+var workspaceName = 'log-${baseName}-${suffix}'
+var appInsightsName = 'appi-${baseName}-${suffix}'
+var planName = 'plan-${baseName}-${suffix}'
+var functionAppName = 'func-${baseName}-${suffix}'
+var deploymentContainerName = 'app-package-${suffix}'
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: identityName
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+    ledgerTableName: ledgerTableName
+    principalId: identity.outputs.principalId
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: keyVaultName
+    location: location
+    tags: tags
+    principalId: identity.outputs.principalId
+    enablePurgeProtection: enableKeyVaultPurgeProtection
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    workspaceName: workspaceName
+    appInsightsName: appInsightsName
+    location: location
+    tags: tags
+    principalId: identity.outputs.principalId
+  }
+}
+
+// Takes outputs of storage, keyVault and monitoring, so it starts after their role assignments.
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    name: functionAppName
+    planName: planName
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    keyVaultUri: keyVault.outputs.vaultUri
+    gitHubApiBaseUrl: gitHubApiBaseUrl
+    gitHubTokenSecretName: gitHubTokenSecretName
+    awsRoleArn: awsRoleArn
+    awsExternalId: awsExternalId
+    awsWebIdentityAudience: awsWebIdentityAudience
+    awsBaseCredentialsInKeyVault: awsBaseCredentialsInKeyVault
+    awsRegion: awsRegion
+    ledgerTableServiceUri: storage.outputs.tableEndpoint
+    ledgerTableName: storage.outputs.ledgerTableName
+    statusContextPrefix: statusContextPrefix
+    postStageStatuses: postStageStatuses
+  }
+}
+
+@description('URL for the CloudFormation parameter FunctionUrl (EventBridge API destination endpoint).')
+output eventUrl string = functionApp.outputs.eventUrl
+
+@description('Name of the function app (func azure functionapp publish / az functionapp deploy).')
+output functionAppName string = functionApp.outputs.name
+
+@description('Client id of the managed identity (AZURE_CLIENT_ID).')
+output managedIdentityClientId string = identity.outputs.clientId
+
+@description('Principal (object) id of the managed identity: the `sub` to trust in AWS (CloudFormation parameter ManagedIdentityPrincipalId).')
+output managedIdentityPrincipalId string = identity.outputs.principalId
+
+@description('Entra ID tenant: the OIDC issuer AWS trusts is https://sts.windows.net/{tenantId}/ (CloudFormation parameter EntraTenantId).')
+output tenantId string = subscription().tenantId
+
+@description('URI of the Key Vault holding the GitHub token.')
+output keyVaultUri string = keyVault.outputs.vaultUri
+
+@description('Name of the Key Vault (az keyvault secret set --vault-name).')
+output keyVaultName string = keyVault.outputs.name
+
+@description('Name of the Application Insights component.')
+output appInsightsName string = monitoring.outputs.appInsightsName

@@ -1,0 +1,43 @@
+// Parameters for main.bicep. Values come from environment variables when set (so docs/deploy.md can
+// be followed without editing this file), else from the defaults below. Deploy with:
+//   az deployment group create -g <resource-group> -n bridge --parameters infra-bicep/main.bicepparam
+using 'main.bicep'
+
+// Short name used in every resource name (2-10 lowercase letters, digits, hyphens).
+param baseName = readEnvironmentVariable('BRIDGE_BASE_NAME', 'cpbridge')
+
+param tags = {
+  workload: 'codepipeline-github-bridge'
+}
+
+// Flex Consumption sizing. One instance of the HTTP function is always ready (fixed in the template).
+param instanceMemoryMB = 2048
+param maximumInstanceCount = 40
+
+// GitHub.com, or https://{host}/api/v3 for GitHub Enterprise Server.
+param gitHubApiBaseUrl = readEnvironmentVariable('BRIDGE_GITHUB_API_BASE_URL', 'https://api.github.com')
+param gitHubTokenSecretName = 'github-token'
+
+// The bridge's AWS role: output BridgeRoleArn of aws-eventbridge/bridge.yaml. Its name is a stack
+// parameter (BridgeRoleName, default codepipeline-github-bridge), so it is known in advance:
+//   arn:aws:iam::<aws-account-id>:role/codepipeline-github-bridge
+param awsRoleArn = readEnvironmentVariable('BRIDGE_AWS_ROLE_ARN', '')
+
+// Region of the STS endpoint (AWS_REGION), e.g. where the pipelines run. Empty: us-east-1.
+param awsRegion = readEnvironmentVariable('BRIDGE_AWS_REGION', '')
+
+// TrustMode=AwsPrincipal only: the stack's ExternalId, and base credentials (an access key of the
+// stack's TrustedPrincipalArn) read from the Key Vault secrets aws-access-key-id / aws-secret-access-key.
+param awsExternalId = readEnvironmentVariable('BRIDGE_AWS_EXTERNAL_ID', '')
+param awsBaseCredentialsInKeyVault = bool(readEnvironmentVariable('BRIDGE_AWS_BASE_CREDENTIALS_IN_KEY_VAULT', 'false'))
+
+// TrustMode=EntraOidc (secretless; read by the code once it supports it): the Entra ID app ID URI,
+// e.g. api://<application-id>, the same value as the stack's EntraAudience.
+param awsWebIdentityAudience = readEnvironmentVariable('BRIDGE_AWS_WEB_IDENTITY_AUDIENCE', '')
+
+param ledgerTableName = 'statusledger'
+param statusContextPrefix = 'codepipeline'
+// true needs SendStageEvents=true in the stack.
+param postStageStatuses = bool(readEnvironmentVariable('BRIDGE_POST_STAGE_STATUSES', 'false'))
+
+param enableKeyVaultPurgeProtection = true

@@ -1,0 +1,283 @@
+// Flex Consumption (FC1) Linux function app running the bridge (.NET 10 isolated worker).
+// Every connection uses the user-assigned identity: no keys or connection strings in settings.
+
+@description('Name of the function app (also its host name: {name}.azurewebsites.net).')
+param name string
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for the plan and the app.')
+param tags object
+
+@description('Resource id of the user-assigned managed identity.')
+param identityId string
+
+@description('Client id of the user-assigned managed identity.')
+param identityClientId string
+
+@description('Name of the storage account used as the host storage (AzureWebJobsStorage).')
+param storageAccountName string
+
+@description('URL of the blob container holding the deployment package.')
+param deploymentContainerUrl string
+
+@description('Application Insights connection string.')
+param appInsightsConnectionString string
+
+@description('Memory of each instance, in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int
+
+@description('Upper bound of instances the plan scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int
+
+// The bridge's settings: each {Section}__{Property} binds a property of an options class in
+// src/Bridge.Adapters/Configuration (tests/Bridge.Infra.Tests checks the names against them).
+
+@description('KeyVault__VaultUri: the vault holding the GitHub token.')
+param keyVaultUri string
+
+@description('GitHub__ApiBaseUrl: https://api.github.com, or https://{host}/api/v3 for GitHub Enterprise Server.')
+param gitHubApiBaseUrl string
+
+@description('GitHub__TokenSecretName: name of the Key Vault secret holding the token.')
+param gitHubTokenSecretName string
+
+@description('Aws__RoleArn: role assumed to call GetPipelineExecution. Empty: the setting is omitted.')
+param awsRoleArn string
+
+@description('Aws__ExternalId: sts:ExternalId sent with AssumeRole. Empty: the setting is omitted.')
+param awsExternalId string
+
+@description('Aws__WebIdentityAudience (planned, secretless AWS): the Entra ID app ID URI whose token is exchanged with sts:AssumeRoleWithWebIdentity. Empty: the setting is omitted.')
+param awsWebIdentityAudience string
+
+@description('Base AWS credentials for sts:AssumeRole (TrustMode=AwsPrincipal): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY become Key Vault references to the secrets aws-access-key-id and aws-secret-access-key.')
+param awsBaseCredentialsInKeyVault bool
+
+@description('AWS_REGION: region of the STS endpoint the bridge uses (the SDK default chain reads it). Empty: the setting is omitted (the bridge then uses us-east-1).')
+param awsRegion string
+
+@description('Ledger__TableServiceUri: table endpoint of the ordering ledger.')
+param ledgerTableServiceUri string
+
+@description('Ledger__TableName: table of the ordering ledger.')
+param ledgerTableName string
+
+@description('Statuses__ContextPrefix: statuses are posted with context {prefix}/{pipeline}.')
+param statusContextPrefix string
+
+@description('Statuses__PostStageStatuses: also post one status per stage.')
+param postStageStatuses bool
+
+var baseAppSettings = [
+  // Host storage through the managed identity (no AccountKey anywhere).
+  {
+    name: 'AzureWebJobsStorage__accountName'
+    value: storageAccountName
+  }
+  {
+    name: 'AzureWebJobsStorage__credential'
+    value: 'managedidentity'
+  }
+  {
+    name: 'AzureWebJobsStorage__clientId'
+    value: identityClientId
+  }
+  // Telemetry with Entra ID authentication (the component has local auth disabled).
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: appInsightsConnectionString
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+    value: 'Authorization=AAD;ClientId=${identityClientId}'
+  }
+  // DefaultAzureCredential picks the user-assigned identity from this.
+  {
+    name: 'AZURE_CLIENT_ID'
+    value: identityClientId
+  }
+  {
+    name: 'KeyVault__VaultUri'
+    value: keyVaultUri
+  }
+  {
+    name: 'GitHub__ApiBaseUrl'
+    value: gitHubApiBaseUrl
+  }
+  {
+    name: 'GitHub__TokenSecretName'
+    value: gitHubTokenSecretName
+  }
+  {
+    name: 'Ledger__TableServiceUri'
+    value: ledgerTableServiceUri
+  }
+  {
+    name: 'Ledger__TableName'
+    value: ledgerTableName
+  }
+  {
+    name: 'Statuses__ContextPrefix'
+    value: statusContextPrefix
+  }
+  {
+    name: 'Statuses__PostStageStatuses'
+    value: postStageStatuses ? 'true' : 'false'
+  }
+]
+
+// Settings that exist only when given: an empty string would bind "" instead of "unset".
+var optionalAppSettings = concat(
+  empty(awsRoleArn)
+    ? []
+    : [
+        {
+          name: 'Aws__RoleArn'
+          value: awsRoleArn
+        }
+      ],
+  empty(awsExternalId)
+    ? []
+    : [
+        {
+          name: 'Aws__ExternalId'
+          value: awsExternalId
+        }
+      ],
+  empty(awsWebIdentityAudience)
+    ? []
+    : [
+        {
+          name: 'Aws__WebIdentityAudience'
+          value: awsWebIdentityAudience
+        }
+      ],
+  empty(awsRegion)
+    ? []
+    : [
+        {
+          name: 'AWS_REGION'
+          value: awsRegion
+        }
+      ],
+  // Key Vault references (resolved by the platform with keyVaultReferenceIdentity), not secrets.
+  awsBaseCredentialsInKeyVault
+    ? [
+        {
+          name: 'AWS_ACCESS_KEY_ID'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/aws-access-key-id)'
+        }
+        {
+          name: 'AWS_SECRET_ACCESS_KEY'
+          value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/aws-secret-access-key)'
+        }
+      ]
+    : []
+)
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-11-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    keyVaultReferenceIdentity: identityId
+    httpsOnly: true
+    clientCertEnabled: false
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      appSettings: concat(baseAppSettings, optionalAppSettings)
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        // One instance of the HTTP function group stays warm: a cold start would not answer
+        // within EventBridge's 5-second API destination timeout.
+        alwaysReady: [
+          {
+            name: 'http'
+            instanceCount: 1
+          }
+        ]
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+// Deployments and the Kudu/SCM site accept Entra ID tokens only (az functionapp deploy, func publish).
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+@description('Name of the function app.')
+output name string = site.name
+
+@description('Default host name, e.g. {name}.azurewebsites.net')
+output defaultHostName string = site.properties.defaultHostName
+
+// Route of the HTTP function that receives EventBridge's API destination calls (function CodePipelineEvents).
+@description('URL EventBridge posts the CodePipeline events to.')
+output eventUrl string = 'https://${site.properties.defaultHostName}/api/codepipeline-events'

@@ -1,0 +1,307 @@
+using System.Text.Json.Nodes;
+using Bridge.Infra.Tests.Checks;
+using Bridge.Infra.Tests.Support;
+
+namespace Bridge.Infra.Tests;
+
+/// <summary>
+/// Each check can fail: break one property in a copy of the real template and the check reports it.
+/// </summary>
+public sealed class MutationTests
+{
+    // ---------------------------------------------------------------- ARM
+
+    [Fact]
+    public void Shared_key_access_turned_on_is_reported()
+    {
+        var arm = Templates.Arm.DeepClone();
+        Arm.OfType(arm, "Microsoft.Storage/storageAccounts").First().Properties!["allowSharedKeyAccess"] = true;
+
+        Assert.Contains(ArmChecks.StorageSharedKeyDisabled(arm), f => f.Contains("allowSharedKeyAccess", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Shared_key_access_left_unset_is_reported()
+    {
+        var arm = Templates.Arm.DeepClone();
+        Arm.OfType(arm, "Microsoft.Storage/storageAccounts").First().Properties!.Remove("allowSharedKeyAccess");
+
+        Assert.NotEmpty(ArmChecks.StorageSharedKeyDisabled(arm));
+    }
+
+    [Fact]
+    public void An_account_key_connection_string_in_app_settings_is_reported()
+    {
+        var arm = Templates.Arm.DeepClone();
+        BaseAppSettings(arm).Add(new JsonObject
+        {
+            ["name"] = "AzureWebJobsStorage",
+            ["value"] = "[format('DefaultEndpointsProtocol=https;AccountName={0};AccountKey={1}', parameters('storageAccountName'), listKeys(resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName')), '2023-05-01').keys[0].value)]",
+        });
+
+        var findings = ArmChecks.AppSettingsHoldNoSecrets(arm);
+
+        Assert.Contains(findings, f => f.Contains("AccountKey=", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.Contains("AzureWebJobsStorage is a connection string", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_ledger_connection_string_setting_is_reported()
+    {
+        var arm = Templates.Arm.DeepClone();
+        BaseAppSettings(arm).Add(new JsonObject { ["name"] = "Ledger__ConnectionString", ["value"] = "[parameters('ledger')]" });
+
+        Assert.Contains(ArmChecks.AppSettingsHoldNoSecrets(arm), f => f.Contains("Ledger__ConnectionString", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_credential_setting_that_is_not_a_Key_Vault_reference_is_reported()
+    {
+        var arm = Templates.Arm.DeepClone();
+        BaseAppSettings(arm).Add(new JsonObject { ["name"] = "GitHub__Token", ["value"] = "[parameters('gitHubToken')]" });
+
+        Assert.Contains(ArmChecks.AppSettingsHoldNoSecrets(arm), f => f.Contains("GitHub__Token", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Key_Vault_access_policies_mode_is_reported()
+    {
+        var arm = Templates.Arm.DeepClone();
+        Arm.OfType(arm, "Microsoft.KeyVault/vaults").First().Properties!["enableRbacAuthorization"] = false;
+
+        Assert.NotEmpty(ArmChecks.KeyVaultUsesRbac(arm));
+    }
+
+    [Fact]
+    public void Key_Vault_Secrets_User_on_the_resource_group_is_reported()
+    {
+        var arm = Templates.Arm.DeepClone();
+        ArmChecks.RoleAssignments(arm, ArmChecks.KeyVaultSecretsUserRoleId).First().Resource.Remove("scope");
+
+        Assert.Contains(ArmChecks.KeyVaultSecretsUserScopedToVault(arm), f => f.Contains("whole resource group", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Key_Vault_Secrets_User_on_another_resource_is_reported()
+    {
+        var arm = Templates.Arm.DeepClone();
+        ArmChecks.RoleAssignments(arm, ArmChecks.KeyVaultSecretsUserRoleId).First().Resource["scope"] =
+            "[resourceId('Microsoft.KeyVault/vaults', 'some-other-vault')]";
+
+        Assert.NotEmpty(ArmChecks.KeyVaultSecretsUserScopedToVault(arm));
+    }
+
+    [Fact]
+    public void Table_role_on_the_whole_account_is_reported()
+    {
+        var arm = Templates.Arm.DeepClone();
+        ArmChecks.RoleAssignments(arm, ArmChecks.StorageTableDataContributorRoleId).First().Resource["scope"] =
+            "[resourceId('Microsoft.Storage/storageAccounts', parameters('name'))]";
+
+        Assert.NotEmpty(ArmChecks.LedgerTableRoleScopedToTable(arm));
+    }
+
+    [Theory]
+    [InlineData("httpsOnly")]
+    [InlineData("minTlsVersion")]
+    [InlineData("ftpsState")]
+    [InlineData("alwaysReady")]
+    [InlineData("runtime")]
+    public void Weakened_function_app_is_reported(string property)
+    {
+        var arm = Templates.Arm.DeepClone();
+        var site = Arm.OfType(arm, "Microsoft.Web/sites").First().Properties!;
+        switch (property)
+        {
+            case "httpsOnly":
+                site["httpsOnly"] = false;
+                break;
+            case "minTlsVersion":
+                site["siteConfig"]!["minTlsVersion"] = "1.0";
+                break;
+            case "ftpsState":
+                site["siteConfig"]!["ftpsState"] = "AllAllowed";
+                break;
+            case "alwaysReady":
+                site["functionAppConfig"]!["scaleAndConcurrency"]!["alwaysReady"]![0]!["instanceCount"] = 0;
+                break;
+            case "runtime":
+                site["functionAppConfig"]!["runtime"]!["version"] = "8.0";
+                break;
+        }
+
+        Assert.NotEmpty(ArmChecks.FunctionAppHardened(arm));
+    }
+
+    [Theory]
+    [InlineData("Aws__RoleARN")] // wrong case: .NET binds case-insensitively, but the check asks for the exact name
+    [InlineData("Aws__RegionEndpoint")] // no such property
+    [InlineData("Github__ApiBaseUrl")] // section spelled GitHub
+    [InlineData("Ledgers__TableName")] // no such section
+    [InlineData("Statuses__ContextPrefix__x")] // not a dictionary
+    public void An_app_setting_that_binds_nothing_is_reported(string name)
+    {
+        var arm = Templates.Arm.DeepClone();
+        BaseAppSettings(arm).Add(new JsonObject { ["name"] = name, ["value"] = "x" });
+
+        var findings = ArmChecks.AppSettingsBindOptions(arm, Templates.Options, Templates.PlannedSettings);
+
+        Assert.Contains(findings, f => f.Contains(name, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_dictionary_entry_setting_binds()
+    {
+        var arm = Templates.Arm.DeepClone();
+        BaseAppSettings(arm).Add(new JsonObject { ["name"] = "Aws__AccountRoleArns__123456789012", ["value"] = "arn:aws:iam::123456789012:role/x" });
+
+        Assert.Empty(ArmChecks.AppSettingsBindOptions(arm, Templates.Options, Templates.PlannedSettings));
+    }
+
+    [Fact]
+    public void A_planned_setting_is_reported_without_the_allow_list()
+    {
+        var findings = ArmChecks.AppSettingsBindOptions(Templates.Arm, Templates.Options, new HashSet<string>());
+
+        Assert.Equal(Templates.PlannedSettings.Order(StringComparer.Ordinal), findings.Select(f => f.Split(':')[0]["app setting ".Length..]).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>The literal app settings array of the function app's template (a Bicep variable).</summary>
+    private static JsonArray BaseAppSettings(JsonNode arm)
+    {
+        var appTemplate = Arm.FunctionAppTemplates(arm).Single();
+        return appTemplate["variables"]!.AsObject()
+            .Select(kv => kv.Value)
+            .OfType<JsonArray>()
+            .Single(a => a.OfType<JsonObject>().Any(o => o["name"]?.GetValue<string>() == "KeyVault__VaultUri"));
+    }
+
+    // ---------------------------------------------------------------- CloudFormation
+
+    [Fact]
+    public void A_service_wildcard_action_on_the_bridge_role_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        BridgeStatement(cfn)["Action"] = new JsonArray("codepipeline:GetPipelineExecution", "codepipeline:*");
+
+        Assert.Contains(CfnChecks.NoWildcardActions(cfn), f => f.Contains("codepipeline:*", StringComparison.Ordinal));
+        Assert.NotEmpty(CfnChecks.BridgeRoleReadsPipelineExecutionsOnly(cfn));
+    }
+
+    [Fact]
+    public void A_star_action_in_a_JSON_string_trust_policy_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        var sub = cfn["Resources"]!["BridgeRoleEntraOidc"]!["Properties"]!["AssumeRolePolicyDocument"]!["Fn::Sub"]!.AsArray();
+        sub[0] = sub[0]!.GetValue<string>().Replace("\"sts:AssumeRoleWithWebIdentity\"", "\"*\"", StringComparison.Ordinal);
+
+        Assert.Contains(CfnChecks.NoWildcardActions(cfn), f => f.Contains("\"*\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_wildcard_in_an_Fn_If_branch_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        BridgeStatement(cfn)["Action"] = new JsonObject
+        {
+            ["Fn::If"] = new JsonArray("AllPipelines", "codepipeline:Get*", "codepipeline:GetPipelineExecution"),
+        };
+
+        Assert.NotEmpty(CfnChecks.NoWildcardActions(cfn));
+    }
+
+    [Fact]
+    public void An_extra_action_on_the_bridge_role_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        BridgeStatement(cfn)["Action"] = new JsonArray("codepipeline:GetPipelineExecution", "codepipeline:StartPipelineExecution");
+
+        Assert.Contains(CfnChecks.BridgeRoleReadsPipelineExecutionsOnly(cfn), f => f.Contains("StartPipelineExecution", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_star_resource_on_the_bridge_role_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        BridgeStatement(cfn)["Resource"] = "*";
+
+        Assert.NotEmpty(CfnChecks.BridgeRoleReadsPipelineExecutionsOnly(cfn));
+    }
+
+    [Fact]
+    public void A_web_identity_trust_without_sub_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        var sub = cfn["Resources"]!["BridgeRoleEntraOidc"]!["Properties"]!["AssumeRolePolicyDocument"]!["Fn::Sub"]!.AsArray();
+        sub[0] = sub[0]!.GetValue<string>().Replace("/:sub\"", "/:oid\"", StringComparison.Ordinal);
+
+        Assert.NotEmpty(CfnChecks.BridgeRoleReadsPipelineExecutionsOnly(cfn));
+    }
+
+    [Fact]
+    public void An_extra_action_on_the_target_role_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        var statement = cfn["Resources"]!["TargetRole"]!["Properties"]!["Policies"]![0]!["PolicyDocument"]!["Statement"]![0]!;
+        statement["Action"] = new JsonArray("events:InvokeApiDestination", "sqs:SendMessage");
+
+        Assert.NotEmpty(CfnChecks.TargetRoleInvokesApiDestinationOnly(cfn));
+    }
+
+    [Theory]
+    [InlineData("RetryPolicy")]
+    [InlineData("DeadLetterConfig")]
+    [InlineData("RoleArn")]
+    public void A_rule_target_without_its_safety_net_is_reported(string property)
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        cfn["Resources"]!["NamedPipelinesRule"]!["Properties"]!["Targets"]![0]!.AsObject().Remove(property);
+
+        Assert.Contains(CfnChecks.RuleTargetsRetryAndDeadLetter(cfn), f => f.Contains(property, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_queue_policy_without_the_rule_condition_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        cfn["Resources"]!["DeadLetterQueuePolicy"]!["Properties"]!["PolicyDocument"]!["Statement"]![0]!.AsObject().Remove("Condition");
+
+        Assert.NotEmpty(CfnChecks.DeadLetterQueuePolicyScopedToRules(cfn));
+    }
+
+    [Fact]
+    public void A_queue_policy_conditioned_on_something_else_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        cfn["Resources"]!["DeadLetterQueuePolicy"]!["Properties"]!["PolicyDocument"]!["Statement"]![0]!["Condition"]!["ArnEquals"]!["aws:SourceArn"] =
+            new JsonObject { ["Fn::Sub"] = "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*" };
+
+        Assert.NotEmpty(CfnChecks.DeadLetterQueuePolicyScopedToRules(cfn));
+    }
+
+    [Fact]
+    public void A_missing_alarm_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        cfn["Resources"]!.AsObject().Remove("DeadLetterQueueAlarm");
+
+        Assert.NotEmpty(CfnChecks.DeadLetterQueueAlarmed(cfn));
+    }
+
+    [Fact]
+    public void Another_API_key_header_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        cfn["Resources"]!["ApiKeyConnection"]!["Properties"]!["AuthParameters"]!["ApiKeyAuthParameters"]!["ApiKeyName"] = "x-api-key";
+
+        Assert.NotEmpty(CfnChecks.ConnectionsSendFunctionKey(cfn, Templates.FunctionKeyHeader));
+    }
+
+    /// <summary>The bridge's permission statement (AWS::IAM::Policy attached to the bridge role).</summary>
+    private static JsonObject BridgeStatement(JsonObject cfn)
+    {
+        var role = CfnChecks.BridgeRoles(cfn).First();
+        var statement = Cfn.PermissionStatements(cfn, role).First();
+        return statement.Statement;
+    }
+}
