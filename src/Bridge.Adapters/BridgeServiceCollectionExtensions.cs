@@ -101,6 +101,7 @@ public static partial class BridgeServiceCollectionExtensions
                 PostStageStatuses = statuses.PostStageStatuses,
             };
         });
+        services.TryAddSingleton<SlotLocks>();
         services.TryAddSingleton<PipelineEventHandler>();
         return services;
     }

@@ -7,15 +7,15 @@ using Bridge.Core.Statuses;
 namespace Bridge.Adapters.Ledger;
 
 /// <summary>
-/// The ordering ledger in Azure Table Storage: one small row per (repository, sha, context) holding only the
-/// last status posted there. ETags make writes conditional, so concurrent instances re-decide instead of
-/// overwriting each other.
+/// The ordering ledger in Azure Table Storage: one small row per (repository, sha, context) holding the last status
+/// posted there and, while an instance posts, its claim. ETags make every write conditional, so concurrent instances
+/// re-decide instead of overwriting each other.
 /// </summary>
 public sealed class TableStatusLedger(TableClient table) : IStatusLedger
 {
     private readonly Lazy<Task> _created = new(() => table.CreateIfNotExistsAsync());
 
-    public async Task<LedgerRead> ReadAsync(StatusKey key, CancellationToken ct)
+    public async Task<LedgerRow> ReadAsync(StatusKey key, CancellationToken ct)
     {
         var (pk, rk) = Keys(key);
         var response = await Call(async () =>
@@ -23,32 +23,35 @@ public sealed class TableStatusLedger(TableClient table) : IStatusLedger
             await _created.Value.ConfigureAwait(false);
             return await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
-        if (!response.HasValue || response.Value is not { } row) return new LedgerRead(null, null);
-        return new LedgerRead(FromRow(row), row.ETag.ToString());
+        if (!response.HasValue || response.Value is not { } row) return LedgerRow.Empty;
+        return new LedgerRow(FromRow(row, "Last"), FromRow(row, "Pending"), row.GetDateTimeOffset("LeaseUntil"), row.ETag.ToString());
     }
 
-    public async Task<bool> TryWriteAsync(StatusKey key, LedgerEntry entry, string? version, CancellationToken ct)
+    public async Task<string?> TryWriteAsync(StatusKey key, LedgerEntry? last, LedgerEntry? pending, DateTimeOffset? leaseUntil, string? version, CancellationToken ct)
     {
         var (pk, rk) = Keys(key);
-        var row = ToRow(pk, rk, entry);
+        var row = new TableEntity(pk, rk);
+        Write(row, "Last", last);
+        Write(row, "Pending", pending);
+        if (leaseUntil is { } until) row["LeaseUntil"] = until;
         try
         {
-            await Call(async () =>
+            var response = await Call(async () =>
             {
                 await _created.Value.ConfigureAwait(false);
                 return version is null
                     ? await table.AddEntityAsync(row, ct).ConfigureAwait(false)
                     : await table.UpdateEntityAsync(row, new ETag(version), TableUpdateMode.Replace, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
-            return true;
+            return response.Headers.ETag?.ToString() ?? throw new UpstreamException("Table Storage", FailureKind.Transient, "the status ledger answered without an ETag");
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
-            return false;
+            return null;
         }
     }
 
-    /// <summary>Removes rows not written for <paramref name="age"/>; GitHub keeps the statuses, only ordering memory goes.</summary>
+    /// <summary>Removes rows not written since <paramref name="cutoff"/>: GitHub keeps the statuses, only the ordering memory goes.</summary>
     public async Task<int> PurgeOlderThanAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
         var removed = 0;
@@ -64,24 +67,26 @@ public sealed class TableStatusLedger(TableClient table) : IStatusLedger
     internal static (string PartitionKey, string RowKey) Keys(StatusKey key) =>
         (Uri.EscapeDataString($"{key.Host}/{key.Repository}".ToLowerInvariant()), Uri.EscapeDataString($"{key.Sha}/{key.Context}"));
 
-    private static TableEntity ToRow(string pk, string rk, LedgerEntry e) => new(pk, rk)
+    private static void Write(TableEntity row, string prefix, LedgerEntry? e)
     {
-        ["ExecutionId"] = e.ExecutionId,
-        ["ExecutionStart"] = e.ExecutionStart,
-        ["Attempt"] = e.Attempt,
-        ["EventTime"] = e.EventTime,
-        ["State"] = CommitStatus.Wire(e.Status.State),
-        ["Description"] = e.Status.Description,
-        ["TargetUrl"] = e.Status.TargetUrl,
-        ["Context"] = e.Status.Context,
-    };
+        if (e is null) return;
+        row[prefix + "ExecutionId"] = e.ExecutionId;
+        row[prefix + "ExecutionStart"] = e.ExecutionStart;
+        row[prefix + "Attempt"] = e.Attempt;
+        row[prefix + "EventTime"] = e.EventTime;
+        row[prefix + "State"] = CommitStatus.Wire(e.Status.State);
+        row[prefix + "Description"] = e.Status.Description;
+        row[prefix + "TargetUrl"] = e.Status.TargetUrl;
+        row[prefix + "Context"] = e.Status.Context;
+    }
 
-    private static LedgerEntry FromRow(TableEntity r) => new(
-        r.GetString("ExecutionId") ?? "",
-        r.GetDateTimeOffset("ExecutionStart") ?? DateTimeOffset.MinValue,
-        r.GetInt32("Attempt") ?? 0,
-        r.GetDateTimeOffset("EventTime") ?? DateTimeOffset.MinValue,
-        new CommitStatus(ParseState(r.GetString("State")), r.GetString("Context") ?? "", r.GetString("Description") ?? "", r.GetString("TargetUrl") ?? ""));
+    private static LedgerEntry? FromRow(TableEntity r, string prefix) => r.GetString(prefix + "ExecutionId") is not { } executionId ? null : new(
+        executionId,
+        r.GetDateTimeOffset(prefix + "ExecutionStart") ?? DateTimeOffset.MinValue,
+        r.GetInt32(prefix + "Attempt") ?? 0,
+        r.GetDateTimeOffset(prefix + "EventTime") ?? DateTimeOffset.MinValue,
+        new CommitStatus(ParseState(r.GetString(prefix + "State")), r.GetString(prefix + "Context") ?? "",
+            r.GetString(prefix + "Description") ?? "", r.GetString(prefix + "TargetUrl") ?? ""));
 
     private static CommitState ParseState(string? s) => s switch
     {

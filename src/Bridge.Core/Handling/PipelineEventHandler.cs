@@ -16,6 +16,7 @@ public sealed partial class PipelineEventHandler(
     IExecutionCache cache,
     IStatusLedger ledger,
     IStatusPublisher publisher,
+    SlotLocks locks,
     RevisionResolver resolver,
     HandlerOptions options,
     TimeProvider time,
@@ -128,50 +129,89 @@ public sealed partial class PipelineEventHandler(
         }
     }
 
-    /// <summary>Read → decide → post → conditional write; a lost race is re-decided (DESIGN §6).</summary>
+    /// <summary>
+    /// Read → decide → claim the slot (conditional write with a lease) → post → record (conditional write); a lost race
+    /// is re-decided (DESIGN §6). The claim keeps two instances from posting to one slot at once, so GitHub receives
+    /// statuses in the order the ledger accepted them and the newest one is always the last to arrive.
+    /// </summary>
     private async Task<RevisionOutcome> ApplyAsync(GitHubRevision r, LedgerEntry candidate, CancellationToken ct)
     {
         var key = new StatusKey(r.Host, r.FullName, r.Sha, candidate.Status.Context);
-        var posted = false;
-        for (var round = 0; round < 8; round++)
+        RevisionOutcome Result(string outcome, string? detail) => new(r.FullName, r.Sha, key.Context, outcome, detail);
+
+        using var slot = await locks.EnterAsync(key, ct).ConfigureAwait(false);
+        var waitedSince = time.GetTimestamp();
+        for (var round = 0; round < 16; round++)
         {
-            var read = await ledger.ReadAsync(key, ct).ConfigureAwait(false);
-            var verdict = OrderingRules.Decide(read.Entry, candidate);
-            if (posted && verdict is Verdict.Stale or Verdict.Duplicate && read.Entry is { } newer)
+            var row = await ledger.ReadAsync(key, ct).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            if (row.IsLeased(now))
             {
-                // A newer status was written while ours was in flight, and ours may have reached GitHub last.
-                // Post the newer one again so GitHub ends on it; GitHub keeps the last status it received.
-                var repair = await publisher.PublishAsync(r, newer.Status, ct).ConfigureAwait(false);
-                return repair.Failure is { } k
-                    ? Outcome(r, candidate, k, repair.Message, repair.RetryAfter, "a newer status won the race and could not be re-posted")
-                    : new RevisionOutcome(r.FullName, r.Sha, key.Context, "superseded", "a newer status arrived concurrently and was re-posted");
+                // Another instance is posting to this slot. Older than what it posts: nothing to do. Otherwise wait for it.
+                if (OrderingRules.Decide(row.Pending, candidate) is Verdict.Stale or Verdict.Duplicate)
+                    return Result("stale", "a newer status is being posted by another instance");
+                if (time.GetElapsedTime(waitedSince) > LeaseWait)
+                    return Outcome(r, candidate, FailureKind.Transient, "another instance is posting to this commit status", TimeSpan.FromSeconds(2));
+                await Task.Delay(TimeSpan.FromMilliseconds(50), time, ct).ConfigureAwait(false);
+                continue;
             }
-            switch (verdict)
+
+            switch (OrderingRules.Decide(row.Last, candidate))
             {
                 case Verdict.Stale:
-                    return new RevisionOutcome(r.FullName, r.Sha, key.Context, "stale", $"GitHub already shows a newer status ({CommitStatus.Wire(read.Entry!.Status.State)} from execution {read.Entry.ExecutionId})");
+                    return Result("stale", $"GitHub already shows a newer status ({CommitStatus.Wire(row.Last!.Status.State)} from execution {row.Last.ExecutionId})");
                 case Verdict.Duplicate:
-                    return new RevisionOutcome(r.FullName, r.Sha, key.Context, "duplicate", "this status was already posted");
+                    return Result("duplicate", "this status was already posted");
                 case Verdict.Record:
-                    if (await ledger.TryWriteAsync(key, candidate, read.Version, ct).ConfigureAwait(false))
-                        return new RevisionOutcome(r.FullName, r.Sha, key.Context, "unchanged", "GitHub already shows this status");
-                    continue;
-                case Verdict.Post:
-                    if (!posted)
-                    {
-                        var result = await publisher.PublishAsync(r, candidate.Status, ct).ConfigureAwait(false);
-                        if (result.Failure is { } kind) return Outcome(r, candidate, kind, result.Message, result.RetryAfter, null);
-                        posted = true;
-                    }
-                    if (await ledger.TryWriteAsync(key, candidate, read.Version, ct).ConfigureAwait(false))
-                        return new RevisionOutcome(r.FullName, r.Sha, key.Context, "posted", CommitStatus.Wire(candidate.Status.State));
+                    if (await ledger.TryWriteAsync(key, candidate, null, null, row.Version, ct).ConfigureAwait(false) is not null)
+                        return Result("unchanged", "GitHub already shows this status");
                     continue;
             }
+
+            var claim = await ledger.TryWriteAsync(key, row.Last, candidate, now + LeaseDuration, row.Version, ct).ConfigureAwait(false);
+            if (claim is null) continue;
+            PublishResult published;
+            try
+            {
+                published = await publisher.PublishAsync(r, candidate.Status, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                await ReleaseAsync(key, row.Last, claim).ConfigureAwait(false);
+                throw;
+            }
+            if (published.Failure is { } kind)
+            {
+                await ReleaseAsync(key, row.Last, claim).ConfigureAwait(false);
+                return Outcome(r, candidate, kind, published.Message, published.RetryAfter);
+            }
+            if (await ledger.TryWriteAsync(key, candidate, null, null, claim, ct).ConfigureAwait(false) is not null)
+                return Result("posted", CommitStatus.Wire(candidate.Status.State));
+            // The lease ran out while we posted and someone else took the slot: decide again from what it holds now.
         }
         throw new UpstreamException("Ledger", FailureKind.Transient, "too much contention on one commit status; try again");
     }
 
-    private static RevisionOutcome Outcome(GitHubRevision r, LedgerEntry c, FailureKind kind, string? message, TimeSpan? retryAfter, string? prefix)
+    /// <summary>Gives the slot back so a redelivery (or another event) can post without waiting for the lease to run out.</summary>
+    private async Task ReleaseAsync(StatusKey key, LedgerEntry? last, string claim)
+    {
+        try
+        {
+            await ledger.TryWriteAsync(key, last, null, null, claim, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (UpstreamException)
+        {
+            // The lease runs out by itself; the answer to EventBridge is already a failure.
+        }
+    }
+
+    /// <summary>Longer than any post can take inside the request budget; a crashed holder blocks the slot at most this long.</summary>
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long to wait for another instance's post to the same slot before handing the event back to EventBridge.</summary>
+    private static readonly TimeSpan LeaseWait = TimeSpan.FromSeconds(1);
+
+    private static RevisionOutcome Outcome(GitHubRevision r, LedgerEntry c, FailureKind kind, string? message, TimeSpan? retryAfter)
     {
         var word = kind switch
         {
@@ -180,7 +220,7 @@ public sealed partial class PipelineEventHandler(
             FailureKind.Misconfigured => "misconfigured",
             _ => "rejected",
         };
-        return new RevisionOutcome(r.FullName, r.Sha, c.Status.Context, word, prefix is null ? message : $"{prefix}: {message}")
+        return new RevisionOutcome(r.FullName, r.Sha, c.Status.Context, word, message)
         { RetryAfter = retryAfter };
     }
 
@@ -193,7 +233,7 @@ public sealed partial class PipelineEventHandler(
             return new EventResult(503, "retry", "an upstream failed transiently: try again after Retry-After", retryAfter ?? options.DefaultRetryAfter, e, outcomes);
         if (outcomes.Any(o => o.Outcome == "misconfigured"))
             return new EventResult(424, "misconfigured", "GitHub refused the bridge's credential or access: an operator must fix the configuration", null, e, outcomes);
-        var summary = outcomes.Any(o => o.Outcome is "posted" or "superseded") ? "posted" : outcomes.Any(o => o.Outcome == "rejected") ? "rejected" : "unchanged";
+        var summary = outcomes.Any(o => o.Outcome == "posted") ? "posted" : outcomes.Any(o => o.Outcome == "rejected") ? "rejected" : "unchanged";
         return new EventResult(200, summary, null, null, e, outcomes);
     }
 

@@ -1,25 +1,24 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 
 namespace Bridge.Core.Ordering;
 
 /// <summary>The embedded default: right for one instance; use Table Storage when more than one instance runs.</summary>
 public sealed class InMemoryStatusLedger : IStatusLedger
 {
-    private readonly ConcurrentDictionary<StatusKey, (LedgerEntry Entry, long Version)> _rows = new();
+    private readonly ConcurrentDictionary<StatusKey, LedgerRow> _rows = new();
     private long _nextVersion;
 
-    public Task<LedgerRead> ReadAsync(StatusKey key, CancellationToken ct) =>
-        Task.FromResult(_rows.TryGetValue(key, out var row)
-            ? new LedgerRead(row.Entry, row.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            : new LedgerRead(null, null));
+    public Task<LedgerRow> ReadAsync(StatusKey key, CancellationToken ct) =>
+        Task.FromResult(_rows.TryGetValue(key, out var row) ? row : LedgerRow.Empty);
 
-    public Task<bool> TryWriteAsync(StatusKey key, LedgerEntry entry, string? version, CancellationToken ct)
+    public Task<string?> TryWriteAsync(StatusKey key, LedgerEntry? last, LedgerEntry? pending, DateTimeOffset? leaseUntil, string? version, CancellationToken ct)
     {
-        var next = (entry, Interlocked.Increment(ref _nextVersion));
-        if (version is null) return Task.FromResult(_rows.TryAdd(key, next));
-        if (!_rows.TryGetValue(key, out var current) || current.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) != version)
-            return Task.FromResult(false);
-        return Task.FromResult(_rows.TryUpdate(key, next, current));
+        var next = new LedgerRow(last, pending, leaseUntil, Interlocked.Increment(ref _nextVersion).ToString(CultureInfo.InvariantCulture));
+        bool written;
+        if (version is null) written = _rows.TryAdd(key, next);
+        else written = _rows.TryGetValue(key, out var current) && current.Version == version && _rows.TryUpdate(key, next, current);
+        return Task.FromResult(written ? next.Version : null);
     }
 
     public int Count => _rows.Count;

@@ -23,7 +23,7 @@ public class PipelineEventHandlerTests
     private readonly HandlerOptions _options = new();
 
     private PipelineEventHandler Handler() =>
-        new(_source, _cache, _ledger, _publisher, new RevisionResolver(), _options, _time, NullLogger<PipelineEventHandler>.Instance);
+        new(_source, _cache, _ledger, _publisher, new SlotLocks(), new RevisionResolver(), _options, _time, NullLogger<PipelineEventHandler>.Instance);
 
     private Task<EventResult> Handle(JsonObject e) => Handler().HandleAsync(e.Bytes(), CancellationToken.None);
 
