@@ -12,4 +12,7 @@ public sealed class LedgerOptions
     public string? ConnectionString { get; set; }
 
     public string TableName { get; set; } = "statusledger";
+
+    /// <summary>Rows not written for this many days are removed by the daily clean-up (the Functions app's LedgerCleanup).</summary>
+    public int RetentionDays { get; set; } = 30;
 }

@@ -7,6 +7,7 @@ using Bridge.Core.Handling;
 using Bridge.Functions;
 using Bridge.Tests.Support;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -108,4 +109,29 @@ public sealed class FunctionAppTests : IAsyncLifetime
     }
 
     private static string Body(DefaultHttpContext context) => Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+}
+
+/// <summary>The daily clean-up, run against the Table Storage ledger on Azurite.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class LedgerCleanupFunctionTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Rows_older_than_the_retention_are_removed_and_recent_ones_kept()
+    {
+        var table = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString).GetTableClient(azurite.NewTableName());
+        var ledger = new Bridge.Adapters.Ledger.TableStatusLedger(table);
+        var status = new Bridge.Core.Statuses.CommitStatus(Bridge.Core.Statuses.CommitState.Success, "codepipeline/p", "Pipeline p succeeded", "https://x");
+        var entry = new Bridge.Core.Ordering.LedgerEntry("e", DateTimeOffset.UtcNow, 1, DateTimeOffset.UtcNow, status);
+        await ledger.TryWriteAsync(new("github.com", "o/r", new string('a', 40), "codepipeline/p"), entry, null, null, null, default);
+        var options = Microsoft.Extensions.Options.Options.Create(new Bridge.Adapters.Configuration.LedgerOptions { RetentionDays = 30 });
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var function = new LedgerCleanupFunction(ledger, options, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<LedgerCleanupFunction>.Instance);
+
+        await function.Run(new TimerInfo(), default);
+        Assert.Single(table.Query<Azure.Data.Tables.TableEntity>());
+
+        clock.Advance(TimeSpan.FromDays(31));
+        await function.Run(new TimerInfo(), default);
+        Assert.Empty(table.Query<Azure.Data.Tables.TableEntity>());
+    }
 }
