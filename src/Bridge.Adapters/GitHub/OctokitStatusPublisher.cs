@@ -30,7 +30,9 @@ public sealed class OctokitStatusPublisher(
     public static readonly TimeSpan RateLimitFloor = TimeSpan.FromSeconds(60);
     private static readonly ProductHeaderValue Product = new("codepipeline-github-bridge", "1.0");
 
-    private (string Token, IGitHubClient Client)? _client;
+    /// <summary>The client for the current token; a class, so concurrent readers never see a torn pair.</summary>
+    private sealed record TokenClient(string Token, IGitHubClient Client);
+    private TokenClient? _client;
 
     public async Task<PublishResult> PublishAsync(GitHubRevision revision, CommitStatus status, CancellationToken ct)
     {
@@ -134,11 +136,11 @@ public sealed class OctokitStatusPublisher(
 
     private IGitHubClient ClientFor(string token)
     {
-        if (_client is { } c && c.Token == token) return c.Client;
+        if (Volatile.Read(ref _client) is { } c && c.Token == token) return c.Client;
         var connection = new Connection(Product, apiBaseUrl, new InMemoryCredentialStore(new Credentials(token, AuthenticationType.Bearer)),
             new HttpClientAdapter(handlerFactory), new SimpleJsonSerializer());
         var client = new GitHubClient(connection);
-        _client = (token, client);
+        Volatile.Write(ref _client, new TokenClient(token, client));
         return client;
     }
 
