@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Bridge.Adapters.Aws;
@@ -26,7 +25,7 @@ public static class SandboxMode
         await using var codePipeline = new FakeCodePipeline(accountId: "111122223333");
         await using var sts = new FakeSts(accountId: "111122223333");
         await Task.WhenAll(github.StartAsync(), codePipeline.StartAsync(), sts.StartAsync());
-        Seed(codePipeline, Path.Combine(samples, "executions.json"));
+        codePipeline.SeedFrom(Path.Combine(samples, "executions.json"));
 
         var app = BridgeApp.Build(args.Where(a => a != Flag && !a.StartsWith("--samples", StringComparison.Ordinal)).ToArray(), builder =>
         {
@@ -96,19 +95,6 @@ public static class SandboxMode
         body?["revisions"] is JsonArray { Count: > 0 } revisions
             ? " — " + string.Join("; ", revisions.Select(r => $"{r!["repository"]}: {r["outcome"]}{(r["outcome"]?.ToString() == "skipped" ? $" ({r["detail"]})" : "")}"))
             : "";
-
-    private static void Seed(FakeCodePipeline codePipeline, string executionsFile)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(executionsFile));
-        foreach (var e in doc.RootElement.GetProperty("pipelineExecutions").EnumerateArray())
-        {
-            var revisions = e.GetProperty("artifactRevisions").EnumerateArray().Select(a => new ArtifactRevision(
-                a.GetProperty("name").GetString()!, a.GetProperty("revisionId").GetString()!,
-                a.TryGetProperty("revisionUrl", out var url) ? url.GetString() : null,
-                a.TryGetProperty("revisionSummary", out var summary) ? summary.GetString() : null)).ToArray();
-            codePipeline.AddExecution(e.GetProperty("pipelineName").GetString()!, e.GetProperty("pipelineExecutionId").GetString()!, e.GetProperty("status").GetString()!, revisions);
-        }
-    }
 
     /// <summary>--samples DIR, else the samples/ folder of the checkout this runs from.</summary>
     private static string FindSamples(string[] args)

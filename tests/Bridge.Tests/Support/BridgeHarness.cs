@@ -110,16 +110,7 @@ public sealed class BridgeHarness : IAsyncDisposable
     }
 
     /// <summary>Adds the executions of samples/executions.json to the fake CodePipeline.</summary>
-    public void SeedSampleExecutions()
-    {
-        var doc = JsonNode.Parse(File.ReadAllText(Path.Combine(TestEvents.SamplesDirectory, "executions.json")))!;
-        foreach (var e in doc["pipelineExecutions"]!.AsArray())
-        {
-            var revisions = e!["artifactRevisions"]!.AsArray().Select(a => new Bridge.Sandbox.ArtifactRevision(
-                (string)a!["name"]!, (string)a["revisionId"]!, (string?)a["revisionUrl"], (string?)a["revisionSummary"])).ToArray();
-            CodePipeline.AddExecution((string)e["pipelineName"]!, (string)e["pipelineExecutionId"]!, (string)e["status"]!, revisions);
-        }
-    }
+    public void SeedSampleExecutions() => CodePipeline.SeedFrom(Path.Combine(TestEvents.SamplesDirectory, "executions.json"));
 
     public Task<HttpResponseMessage> PostAsync(JsonNode e, string? key = TestSecrets.FunctionKey) => PostAsync(Encoding.UTF8.GetBytes(e.ToJsonString()), key);
 
