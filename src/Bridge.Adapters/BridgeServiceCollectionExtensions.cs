@@ -40,6 +40,10 @@ public static partial class BridgeServiceCollectionExtensions
             .Validate(o => o.RoleArn is null || IsRoleArn(o.RoleArn), "Aws:RoleArn must look like arn:aws:iam::123456789012:role/name.")
             .Validate(o => o.AccountRoleArns.All(p => AwsNames.IsAccountId(p.Key) && IsRoleArn(p.Value)),
                 "Aws:AccountRoleArns must map 12-digit account ids to role ARNs.")
+            .Validate(o => o.WebIdentityAudience is null || o.RoleArn is not null || o.AccountRoleArns.Count > 0,
+                "Aws:WebIdentityAudience needs a role to assume: set Aws:RoleArn or Aws:AccountRoleArns.")
+            .Validate(o => o.WebIdentityAudience is null || o.ExternalId is null,
+                "Aws:WebIdentityAudience and Aws:ExternalId are two different ways in: ExternalId applies only to AssumeRole with base credentials. Remove one.")
             .ValidateOnStart();
         services.AddOptions<LedgerOptions>().Bind(configuration.GetSection(LedgerOptions.Section))
             .Validate(o => o.TableServiceUri is null || o.ConnectionString is null, "Set Ledger:TableServiceUri or Ledger:ConnectionString, not both.")
@@ -47,10 +51,7 @@ public static partial class BridgeServiceCollectionExtensions
         services.AddOptions<StatusOptions>().Bind(configuration.GetSection(StatusOptions.Section))
             .Validate(o => Regex.IsMatch(o.ContextPrefix, "^[A-Za-z0-9._/-]{1,60}$"), "Statuses:ContextPrefix may hold letters, digits, '.', '_', '/', '-' (at most 60).")
             .ValidateOnStart();
-        services.AddOptions<GitHubCredentialCheck>().Configure<IOptions<GitHubOptions>, IOptions<KeyVaultOptions>>((_, _, _) => { })
-            .Validate<IOptions<GitHubOptions>, IOptions<KeyVaultOptions>>((_, gh, kv) => kv.Value.VaultUri is not null || !string.IsNullOrEmpty(gh.Value.Token),
-                "No GitHub credential is configured: set KeyVault:VaultUri (the token is read from secret GitHub:TokenSecretName) or, for local runs, GitHub:Token.")
-            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GitHubOptions>, GitHubCredentialsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TokenCredential>(sp => new DefaultAzureCredential());
@@ -65,7 +66,6 @@ public static partial class BridgeServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IExecutionCache>(sp => new MemoryExecutionCache(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IStatusLedger>(CreateLedger);
-        services.TryAddSingleton<IGitHubTokenProvider>(CreateTokenProvider);
 
         services.AddTransient<JsonContentTypeHandler>();
         services.AddHttpClient(GitHubHttpClient)
@@ -76,18 +76,14 @@ public static partial class BridgeServiceCollectionExtensions
             var o = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
             return new GitHubRateGate(sp.GetRequiredService<TimeProvider>(), o.MaxConcurrentWrites, o.MaxWritesPerMinute);
         });
-        services.TryAddSingleton<IStatusPublisher>(sp =>
-        {
-            var handlers = sp.GetRequiredService<IHttpMessageHandlerFactory>();
-            return new OctokitStatusPublisher(sp.GetRequiredService<IGitHubTokenProvider>(),
-                sp.GetRequiredService<IOptions<GitHubOptions>>().Value.ApiBaseUrl,
-                () => handlers.CreateHandler(GitHubHttpClient), sp.GetRequiredService<GitHubRateGate>(), sp.GetRequiredService<TimeProvider>());
-        });
+        services.TryAddSingleton(CreateSecretClient);
+        services.TryAddSingleton<IStatusPublisher>(CreatePublishers);
 
         services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
-            return new RevisionResolver(o.Host is { Length: > 0 } host ? host : RevisionResolver.WebHostFor(o.ApiBaseUrl));
+            return new RevisionResolver(o.AllHosts().Select(h => h.Host.WebHost),
+                o.Enterprise.SelectMany(h => h.ConnectionArns.Select(arn => (arn, h.WebHost))).ToDictionary(p => p.arn, p => p.WebHost, StringComparer.Ordinal));
         });
         services.TryAddSingleton(sp =>
         {
@@ -152,13 +148,52 @@ public static partial class BridgeServiceCollectionExtensions
         return new TableStatusLedger(service.GetTableClient(o.TableName));
     }
 
-    private static IGitHubTokenProvider CreateTokenProvider(IServiceProvider sp)
+    /// <summary>One publisher per configured GitHub host, each with its own API base and credential.</summary>
+    private static IStatusPublisher CreatePublishers(IServiceProvider sp)
     {
         var gh = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
-        var kv = sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value;
-        if (kv.VaultUri is null) return new ConfiguredTokenProvider(gh.Token!);
-        var client = new SecretClient(kv.VaultUri, sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<SecretClientOptions>());
-        return new KeyVaultTokenProvider(client, gh.TokenSecretName, gh.TokenCacheTtl, sp.GetRequiredService<TimeProvider>());
+        var handlers = sp.GetRequiredService<IHttpMessageHandlerFactory>();
+        var time = sp.GetRequiredService<TimeProvider>();
+        HttpMessageHandler Handler() => handlers.CreateHandler(GitHubHttpClient);
+        var byHost = new Dictionary<string, IStatusPublisher>(StringComparer.Ordinal);
+        foreach (var (_, host) in gh.AllHosts())
+            byHost[host.WebHost] = new OctokitStatusPublisher(TokensFor(sp, host), host.ApiBaseUrl, Handler, sp.GetRequiredService<GitHubRateGate>(), time);
+        return new GitHubHostsPublisher(byHost);
+    }
+
+    /// <summary>The credential of one GitHub host: a GitHub App, else a token (from configuration, else from Key Vault).</summary>
+    internal static IGitHubTokenProvider TokensFor(IServiceProvider sp, GitHubHostOptions host)
+    {
+        var gh = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
+        var time = sp.GetRequiredService<TimeProvider>();
+        ISecretSource Secret(string? value, string? secretName) => value is { Length: > 0 }
+            ? new ConfiguredSecret(secretName ?? "configured secret", value)
+            : new KeyVaultSecretSource(sp.GetRequiredService<SecretClient>(), secretName!, gh.TokenCacheTtl, time);
+        if (host.AppId is { } appId)
+        {
+            var handlers = sp.GetRequiredService<IHttpMessageHandlerFactory>();
+            return new GitHubAppTokenProvider(appId, Secret(host.AppPrivateKey, host.AppPrivateKeySecretName), host.InstallationIds,
+                host.ApiBaseUrl, () => handlers.CreateHandler(GitHubHttpClient), time);
+        }
+        return new PatTokenProvider(Secret(host.Token, host.TokenSecretName));
+    }
+
+    private static SecretClient CreateSecretClient(IServiceProvider sp) =>
+        new(sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value.VaultUri
+                ?? throw new InvalidOperationException("KeyVault:VaultUri is not set."),
+            sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<SecretClientOptions>());
+
+    /// <summary>The first thing wrong with the GitHub hosts' settings, or null.</summary>
+    internal static string? GitHubProblems(GitHubOptions gh, KeyVaultOptions kv)
+    {
+        foreach (var (prefix, host) in gh.AllHosts())
+        {
+            if (host.CredentialProblem(prefix, kv.VaultUri is not null) is { } problem) return problem;
+            if (prefix != GitHubOptions.Section && host.ApiBaseUrl.Scheme != Uri.UriSchemeHttps && !host.ApiBaseUrl.IsLoopback)
+                return $"{prefix}:ApiBaseUrl must be an https URL.";
+        }
+        var duplicate = gh.AllHosts().GroupBy(h => h.Host.WebHost).FirstOrDefault(g => g.Count() > 1);
+        return duplicate is null ? null : $"GitHub host {duplicate.Key} is configured twice (GitHub and GitHub:Enterprise).";
     }
 
     private static bool IsRoleArn(string s) => RoleArn().IsMatch(s);
@@ -166,6 +201,10 @@ public static partial class BridgeServiceCollectionExtensions
     [GeneratedRegex(@"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$")]
     private static partial Regex RoleArn();
 
-    /// <summary>Carrier for the cross-section check that some GitHub credential is configured.</summary>
-    private sealed class GitHubCredentialCheck;
+    /// <summary>Every GitHub host needs exactly one complete credential; secrets named in Key Vault need a vault.</summary>
+    private sealed class GitHubCredentialsValidator(IOptions<KeyVaultOptions> keyVault) : IValidateOptions<GitHubOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, GitHubOptions options) =>
+            GitHubProblems(options, keyVault.Value) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+    }
 }

@@ -36,7 +36,7 @@ public sealed class ArmTemplateTests
 
     [Fact]
     public void Every_Section__Property_app_setting_binds_an_options_property() =>
-        Assert.Empty(ArmChecks.AppSettingsBindOptions(Templates.Arm, Templates.Options, Templates.PlannedSettings));
+        Assert.Empty(ArmChecks.AppSettingsBindOptions(Templates.Arm, Templates.Options));
 
     [Fact]
     public void The_bridge_settings_of_the_issue_are_all_emitted()
@@ -59,20 +59,6 @@ public sealed class ArmTemplateTests
         Assert.Superset(
             new HashSet<string>(["Aws", "GitHub", "KeyVault", "Ledger", "Statuses"], StringComparer.Ordinal),
             Templates.Options.Sections.Keys.ToHashSet(StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public void Planned_settings_are_few_and_not_yet_bound()
-    {
-        // The allow-list is for settings whose property does not exist yet: once it exists, the entry
-        // must go (the name check then covers it).
-        Assert.Single(Templates.PlannedSettings);
-        foreach (var name in Templates.PlannedSettings)
-        {
-            Assert.True(
-                Templates.Options.Explain(name.Split("__")) is not null,
-                $"{name} now binds an options property: remove it from Templates.PlannedSettings so the name check covers it.");
-        }
     }
 
     [Fact]

@@ -144,7 +144,7 @@ public sealed class MutationTests
         var arm = Templates.Arm.DeepClone();
         BaseAppSettings(arm).Add(new JsonObject { ["name"] = name, ["value"] = "x" });
 
-        var findings = ArmChecks.AppSettingsBindOptions(arm, Templates.Options, Templates.PlannedSettings);
+        var findings = ArmChecks.AppSettingsBindOptions(arm, Templates.Options);
 
         Assert.Contains(findings, f => f.Contains(name, StringComparison.Ordinal));
     }
@@ -155,15 +155,7 @@ public sealed class MutationTests
         var arm = Templates.Arm.DeepClone();
         BaseAppSettings(arm).Add(new JsonObject { ["name"] = "Aws__AccountRoleArns__123456789012", ["value"] = "arn:aws:iam::123456789012:role/x" });
 
-        Assert.Empty(ArmChecks.AppSettingsBindOptions(arm, Templates.Options, Templates.PlannedSettings));
-    }
-
-    [Fact]
-    public void A_planned_setting_is_reported_without_the_allow_list()
-    {
-        var findings = ArmChecks.AppSettingsBindOptions(Templates.Arm, Templates.Options, new HashSet<string>());
-
-        Assert.Equal(Templates.PlannedSettings.Order(StringComparer.Ordinal), findings.Select(f => f.Split(':')[0]["app setting ".Length..]).Order(StringComparer.Ordinal));
+        Assert.Empty(ArmChecks.AppSettingsBindOptions(arm, Templates.Options));
     }
 
     /// <summary>The literal app settings array of the function app's template (a Bicep variable).</summary>

@@ -22,18 +22,6 @@ internal static class Templates
     public static OptionsCatalog Options => LazyCatalog.Value;
 
     /// <summary>
-    /// App settings the templates emit before the code reads them. Tolerated by the name check only
-    /// while no options property binds them; keep this list short and remove entries once the
-    /// property exists.
-    /// </summary>
-    public static readonly IReadOnlySet<string> PlannedSettings = new HashSet<string>(StringComparer.Ordinal)
-    {
-        // Secretless AWS (DESIGN.md section 8): the Entra ID audience exchanged with
-        // sts:AssumeRoleWithWebIdentity. Emitted only when the Bicep parameter awsWebIdentityAudience is set.
-        "Aws__WebIdentityAudience",
-    };
-
-    /// <summary>
     /// The header EventBridge's API key connection must send: the Azure Functions key header
     /// (AuthorizationLevel.Function), as the code names it.
     /// </summary>

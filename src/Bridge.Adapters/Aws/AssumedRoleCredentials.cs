@@ -5,40 +5,84 @@ using Amazon.SecurityToken.Model;
 namespace Bridge.Adapters.Aws;
 
 /// <summary>
-/// sts:AssumeRole credentials, refreshed by the SDK's <see cref="RefreshingAWSCredentials"/> a few minutes before
-/// they expire. Written here rather than using the SDK's AssumeRoleAWSCredentials so the STS client is ours:
-/// it honours AWS_ENDPOINT_URL_STS from configuration and the retry settings of the bridge.
+/// Role credentials from STS, refreshed by the SDK's <see cref="RefreshingAWSCredentials"/> five minutes before they
+/// expire, on the injected clock. The STS client is ours (not the SDK's AssumeRoleAWSCredentials) so it honours
+/// AWS_ENDPOINT_URL_STS from configuration and the bridge's retry settings.
 /// </summary>
-public sealed class AssumedRoleCredentials : RefreshingAWSCredentials
+public abstract class RoleCredentials(TimeProvider time) : RefreshingAWSCredentials(new SdkClock(time))
+{
+    public abstract string RoleArn { get; }
+
+    protected override CredentialsRefreshState GenerateNewCredentials() => GenerateNewCredentialsAsync().GetAwaiter().GetResult();
+
+    protected static CredentialsRefreshState State(Credentials c) => new(
+        new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken),
+        c.Expiration?.ToUniversalTime() ?? DateTime.UtcNow.AddMinutes(15));
+
+    /// <summary>The SDK's clock, driven by <see cref="TimeProvider"/> so tests move time instead of waiting for it.</summary>
+    private sealed class SdkClock(TimeProvider time) : Amazon.Util.Internal.ITimeProvider
+    {
+        public DateTime CorrectedUtcNow => time.GetUtcNow().UtcDateTime;
+    }
+}
+
+/// <summary>sts:AssumeRole, signed with base credentials (environment, profile, or keys kept in Key Vault).</summary>
+public sealed class AssumedRoleCredentials : RoleCredentials
 {
     private readonly IAmazonSecurityTokenService _sts;
-    private readonly string _roleArn;
     private readonly string _sessionName;
     private readonly string? _externalId;
 
-    public AssumedRoleCredentials(IAmazonSecurityTokenService sts, string roleArn, string sessionName, string? externalId)
+    public AssumedRoleCredentials(IAmazonSecurityTokenService sts, string roleArn, string sessionName, string? externalId, TimeProvider time) : base(time)
     {
-        (_sts, _roleArn, _sessionName, _externalId) = (sts, roleArn, sessionName, externalId);
+        (_sts, RoleArn, _sessionName, _externalId) = (sts, roleArn, sessionName, externalId);
         PreemptExpiryTime = TimeSpan.FromMinutes(5);
     }
 
-    public string RoleArn => _roleArn;
-
-    protected override CredentialsRefreshState GenerateNewCredentials() =>
-        GenerateNewCredentialsAsync().GetAwaiter().GetResult();
+    public override string RoleArn { get; }
 
     protected override async Task<CredentialsRefreshState> GenerateNewCredentialsAsync()
     {
         var response = await _sts.AssumeRoleAsync(new AssumeRoleRequest
         {
-            RoleArn = _roleArn,
+            RoleArn = RoleArn,
             RoleSessionName = _sessionName,
             ExternalId = _externalId,
             DurationSeconds = 3600,
         }).ConfigureAwait(false);
-        var c = response.Credentials;
-        return new CredentialsRefreshState(
-            new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken),
-            c.Expiration?.ToUniversalTime() ?? DateTime.UtcNow.AddMinutes(15));
+        return State(response.Credentials);
+    }
+}
+
+/// <summary>
+/// sts:AssumeRoleWithWebIdentity with an Entra ID token of the Function's managed identity: no AWS secret exists.
+/// Written here because the SDK's web-identity credentials read the token only from a file.
+/// </summary>
+public sealed class WebIdentityRoleCredentials : RoleCredentials
+{
+    private readonly IAmazonSecurityTokenService _sts;
+    private readonly string _sessionName;
+    private readonly Func<CancellationToken, ValueTask<string>> _webIdentityToken;
+
+    /// <param name="sts">An anonymous client: AssumeRoleWithWebIdentity is not signed.</param>
+    public WebIdentityRoleCredentials(IAmazonSecurityTokenService sts, string roleArn, string sessionName, Func<CancellationToken, ValueTask<string>> webIdentityToken, TimeProvider time) : base(time)
+    {
+        (_sts, RoleArn, _sessionName, _webIdentityToken) = (sts, roleArn, sessionName, webIdentityToken);
+        PreemptExpiryTime = TimeSpan.FromMinutes(5);
+    }
+
+    public override string RoleArn { get; }
+
+    protected override async Task<CredentialsRefreshState> GenerateNewCredentialsAsync()
+    {
+        var token = await _webIdentityToken(CancellationToken.None).ConfigureAwait(false);
+        var response = await _sts.AssumeRoleWithWebIdentityAsync(new AssumeRoleWithWebIdentityRequest
+        {
+            RoleArn = RoleArn,
+            RoleSessionName = _sessionName,
+            WebIdentityToken = token,
+            DurationSeconds = 3600,
+        }).ConfigureAwait(false);
+        return State(response.Credentials);
     }
 }

@@ -4,6 +4,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Credentials;
 using Amazon.SecurityToken;
+using Azure.Core;
 using Bridge.Adapters.Configuration;
 using Bridge.Core.Handling;
 using Microsoft.Extensions.Options;
@@ -18,32 +19,48 @@ public sealed class AwsBaseCredentials(Func<AWSCredentials>? factory = null)
 }
 
 /// <summary>
-/// Picks the credentials for an event's AWS account: the role mapped to that account, else the default role,
-/// else the base credentials as they are. One refreshing credentials object per role, so STS is called
-/// about once an hour per role, not once per event.
+/// Picks the credentials for an event's AWS account: the role mapped to that account, else the default role, else the
+/// base credentials as they are. Roles are assumed with the managed identity's Entra token when Aws:WebIdentityAudience
+/// is set (no AWS secret anywhere), otherwise with the base credentials. One refreshing credentials object per
+/// (role, account), so STS is called about once an hour per role, not once per event.
 /// </summary>
-public sealed partial class AwsCredentialSource(IOptions<AwsOptions> options, AwsBaseCredentials baseCredentials, AwsEndpoints endpoints)
+public sealed partial class AwsCredentialSource(IOptions<AwsOptions> options, AwsBaseCredentials baseCredentials, AwsEndpoints endpoints,
+    TokenCredential azureCredential, TimeProvider time)
 {
     private readonly AwsOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, AssumedRoleCredentials> _roles = new(StringComparer.Ordinal);
-    private readonly Lazy<IAmazonSecurityTokenService> _sts = new(() => CreateSts(baseCredentials.Get(), endpoints));
+    private readonly ConcurrentDictionary<(string Role, string Account), RoleCredentials> _roles = new();
+    private readonly Lazy<IAmazonSecurityTokenService> _signedSts = new(() => CreateSts(baseCredentials.Get(), endpoints));
+    private readonly Lazy<IAmazonSecurityTokenService> _anonymousSts = new(() => CreateSts(new AnonymousAWSCredentials(), endpoints));
 
     public AWSCredentials ForAccount(string account)
     {
         var roleArn = _options.AccountRoleArns.TryGetValue(account, out var mapped) ? mapped : _options.RoleArn;
         if (roleArn is null)
         {
-            if (_options.AccountRoleArns.Count > 0)
+            if (_options.AccountRoleArns.Count > 0 || _options.WebIdentityAudience is not null)
                 throw new UpstreamException("AWS", FailureKind.Misconfigured, $"no role is configured for AWS account {account} (Aws:AccountRoleArns) and there is no default Aws:RoleArn");
             return baseCredentials.Get();
         }
-        return _roles.GetOrAdd(roleArn, arn => new AssumedRoleCredentials(_sts.Value, arn, SessionName(), _options.ExternalId));
+        return _roles.GetOrAdd((roleArn, account), key => _options.WebIdentityAudience is { } audience
+            ? new WebIdentityRoleCredentials(_anonymousSts.Value, key.Role, SessionName(key.Account), ct => EntraTokenAsync(audience, ct), time)
+            : new AssumedRoleCredentials(_signedSts.Value, key.Role, SessionName(key.Account), _options.ExternalId, time));
     }
 
-    /// <summary>STS allows [\w+=,.@-]{2,64}.</summary>
-    private string SessionName()
+    /// <summary>Every configured role, for the deep health check.</summary>
+    public IEnumerable<(string Account, AWSCredentials Credentials)> ConfiguredRoles() =>
+        _options.AccountRoleArns.Keys.Select(a => (a, ForAccount(a)))
+            .Concat(_options.RoleArn is null ? [] : [("default", ForAccount("default"))]);
+
+    private async ValueTask<string> EntraTokenAsync(string audience, CancellationToken ct)
     {
-        var name = SessionNameChars().Replace(_options.RoleSessionName, "-");
+        var token = await azureCredential.GetTokenAsync(new TokenRequestContext([$"{audience.TrimEnd('/')}/.default"]), ct).ConfigureAwait(false);
+        return token.Token;
+    }
+
+    /// <summary>Traceable in CloudTrail (prefix and account), within STS's [\w+=,.@-]{2,64}.</summary>
+    private string SessionName(string account)
+    {
+        var name = SessionNameChars().Replace($"{_options.RoleSessionName}-{account}", "-");
         return name.Length switch { < 2 => "codepipeline-github-bridge", > 64 => name[..64], _ => name };
     }
 

@@ -84,7 +84,11 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
                     .Select(a => new ArtifactRevision(a.Name, a.RevisionId, a.RevisionUrl, a.RevisionSummary)).ToList()
                     ?? [];
             }
-            throw MapError(response.StatusCode, Deserialize(body, CodePipelineJson.Default.AwsJsonError), execution);
+            var error = MapError(response.StatusCode, Deserialize(body, CodePipelineJson.Default.AwsJsonError), execution);
+            // Credentials revoked or expired early: drop them so the retry assumes the role again.
+            if (error.Message.Contains("ExpiredToken", StringComparison.Ordinal) && credentials is RefreshingAWSCredentials refreshing)
+                refreshing.ClearCredentials();
+            throw error;
         }
     }
 

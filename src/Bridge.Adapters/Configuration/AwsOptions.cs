@@ -11,7 +11,13 @@ public sealed class AwsOptions
     /// <summary>AWS account id (the event's <c>account</c>) to the role to assume there.</summary>
     public Dictionary<string, string> AccountRoleArns { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Optional sts:ExternalId sent with AssumeRole.</summary>
+    /// <summary>
+    /// Secretless: the Entra application ID URI (audience) the managed identity gets a token for; roles are then assumed
+    /// with sts:AssumeRoleWithWebIdentity and no AWS secret exists. Unset: AssumeRole with the base credentials.
+    /// </summary>
+    public string? WebIdentityAudience { get; set; }
+
+    /// <summary>Optional sts:ExternalId sent with AssumeRole (base-credentials path only).</summary>
     public string? ExternalId { get; set; }
 
     /// <summary>Prefix of the role session name (the event's pipeline is appended for traceability).</summary>

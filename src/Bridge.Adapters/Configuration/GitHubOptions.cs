@@ -2,28 +2,77 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Bridge.Adapters.Configuration;
 
-/// <summary>Where statuses are posted and how the GitHub credential is found. Section <c>GitHub</c>.</summary>
-public sealed class GitHubOptions
+/// <summary>
+/// One GitHub host and how the bridge authenticates to it: a token (PAT), or a GitHub App (app id + private key,
+/// installation per owner). Secrets come from Key Vault (<c>…SecretName</c>) or, for local runs, from configuration.
+/// </summary>
+public class GitHubHostOptions
 {
-    public const string Section = "GitHub";
-
     /// <summary>REST API base: https://api.github.com, or https://{host}/api/v3 for GitHub Enterprise Server.</summary>
     [Required]
     public Uri ApiBaseUrl { get; set; } = new("https://api.github.com");
 
     /// <summary>
-    /// The GitHub host whose commits get statuses: github.com, or the Enterprise Server host name. Unset: derived from
+    /// The web host whose commits get statuses: github.com, or the Enterprise Server host name. Unset: derived from
     /// <see cref="ApiBaseUrl"/> (api.github.com → github.com). Set it when the API is reached through another name (a proxy).
     /// </summary>
     public string? Host { get; set; }
 
-    /// <summary>Name of the Key Vault secret holding the token (used when <c>KeyVault:VaultUri</c> is set).</summary>
-    public string TokenSecretName { get; set; } = "github-token";
+    /// <summary>PAT: name of the Key Vault secret holding the token (used when <c>KeyVault:VaultUri</c> is set).</summary>
+    public string? TokenSecretName { get; set; }
 
-    /// <summary>The token itself, for local runs only; production reads it from Key Vault.</summary>
+    /// <summary>PAT: the token itself, for local runs only; production reads it from Key Vault.</summary>
     public string? Token { get; set; }
 
-    /// <summary>How long a token read from Key Vault is used before it is read again.</summary>
+    /// <summary>GitHub App: the app id. Set it (with a private key) to authenticate as the app instead of with a token.</summary>
+    public long? AppId { get; set; }
+
+    /// <summary>GitHub App: name of the Key Vault secret holding the app's private key (PEM).</summary>
+    public string? AppPrivateKeySecretName { get; set; }
+
+    /// <summary>GitHub App: the private key (PEM) itself, for local runs only.</summary>
+    public string? AppPrivateKey { get; set; }
+
+    /// <summary>GitHub App: installation id per repository owner; owners not listed are looked up (GET /repos/{owner}/{repo}/installation).</summary>
+    public Dictionary<string, long> InstallationIds { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Enterprise Server: the CodeConnections connection ARNs that point at this host (needed only with several Enterprise hosts).</summary>
+    public List<string> ConnectionArns { get; set; } = [];
+
+    public string WebHost => Host is { Length: > 0 } h ? h.ToLowerInvariant()
+        : ApiBaseUrl.Host.Equals("api.github.com", StringComparison.OrdinalIgnoreCase) ? "github.com" : ApiBaseUrl.Host.ToLowerInvariant();
+
+    public bool IsApp => AppId is not null;
+
+    /// <summary>What is wrong with this host's credential settings, or null.</summary>
+    public string? CredentialProblem(string prefix, bool vaultConfigured)
+    {
+        if (IsApp)
+        {
+            if (Token is { Length: > 0 }) return $"{prefix}: set either a token ({prefix}:Token) or a GitHub App ({prefix}:AppId), not both.";
+            if (AppPrivateKey is { Length: > 0 }) return null;
+            if (AppPrivateKeySecretName is not { Length: > 0 })
+                return $"{prefix}:AppId needs the app's private key: {prefix}:AppPrivateKeySecretName (Key Vault) or {prefix}:AppPrivateKey.";
+            return vaultConfigured ? null : $"{prefix}:AppPrivateKeySecretName names a Key Vault secret but KeyVault:VaultUri is not set.";
+        }
+        if (Token is { Length: > 0 }) return null;
+        if (vaultConfigured && TokenSecretName is { Length: > 0 }) return null;
+        return $"{prefix} has no credential: set KeyVault:VaultUri with {prefix}:TokenSecretName, {prefix}:Token (local runs), or {prefix}:AppId with its private key.";
+    }
+}
+
+/// <summary>Where statuses are posted and how the GitHub credentials are found. Section <c>GitHub</c>: github.com (or one Enterprise host), plus <see cref="Enterprise"/> hosts side by side.</summary>
+public sealed class GitHubOptions : GitHubHostOptions
+{
+    public const string Section = "GitHub";
+
+    /// <summary>github.com's token secret has a default name; Enterprise hosts name theirs.</summary>
+    public GitHubOptions() => TokenSecretName = "github-token";
+
+    /// <summary>More GitHub Enterprise Server hosts, each with its own credential (<c>GitHub:Enterprise:0:Host</c>, …).</summary>
+    public List<GitHubHostOptions> Enterprise { get; set; } = [];
+
+    /// <summary>How long a secret read from Key Vault is used before it is read again (and at once after a 401).</summary>
     public TimeSpan TokenCacheTtl { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>At most this many status writes in flight per token (GitHub's secondary limit is 100 concurrent).</summary>
@@ -33,4 +82,7 @@ public sealed class GitHubOptions
     /// <summary>At most this many status writes a minute per token (GitHub's secondary limit is about 80 content-creating requests a minute).</summary>
     [Range(1, 100_000)]
     public int MaxWritesPerMinute { get; set; } = 80;
+
+    public IEnumerable<(string Prefix, GitHubHostOptions Host)> AllHosts() =>
+        new[] { ("GitHub", (GitHubHostOptions)this) }.Concat(Enterprise.Select((h, i) => ($"GitHub:Enterprise:{i}", h)));
 }

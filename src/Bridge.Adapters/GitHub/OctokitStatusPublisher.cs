@@ -30,18 +30,17 @@ public sealed class OctokitStatusPublisher(
     public static readonly TimeSpan RateLimitFloor = TimeSpan.FromSeconds(60);
     private static readonly ProductHeaderValue Product = new("codepipeline-github-bridge", "1.0");
 
-    /// <summary>The client for the current token; a class, so concurrent readers never see a torn pair.</summary>
-    private sealed record TokenClient(string Token, IGitHubClient Client);
-    private TokenClient? _client;
+    /// <summary>One client per token (a PAT, or one installation token per app installation), rebuilt as tokens rotate.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IGitHubClient> _clients = new(StringComparer.Ordinal);
 
     public async Task<PublishResult> PublishAsync(GitHubRevision revision, CommitStatus status, CancellationToken ct)
     {
-        var token = await tokens.GetTokenAsync(refresh: false, ct).ConfigureAwait(false);
+        var token = await tokens.GetTokenAsync(revision.Owner, revision.Repository, false, ct).ConfigureAwait(false);
         var result = await PostAsync(token, revision, status, ct).ConfigureAwait(false);
         if (result is { Failure: FailureKind.Misconfigured, RetryAfter: null } && result.Message?.StartsWith("401", StringComparison.Ordinal) == true)
         {
-            // The token may have been rotated in Key Vault since we cached it: read it once more.
-            var fresh = await tokens.GetTokenAsync(refresh: true, ct).ConfigureAwait(false);
+            // The token may have been rotated in Key Vault, or an installation token revoked: get a fresh one once.
+            var fresh = await tokens.GetTokenAsync(revision.Owner, revision.Repository, true, ct).ConfigureAwait(false);
             if (fresh != token) result = await PostAsync(fresh, revision, status, ct).ConfigureAwait(false);
         }
         return result;
@@ -136,12 +135,10 @@ public sealed class OctokitStatusPublisher(
 
     private IGitHubClient ClientFor(string token)
     {
-        if (Volatile.Read(ref _client) is { } c && c.Token == token) return c.Client;
-        var connection = new Connection(Product, apiBaseUrl, new InMemoryCredentialStore(new Credentials(token, AuthenticationType.Bearer)),
-            new HttpClientAdapter(handlerFactory), new SimpleJsonSerializer());
-        var client = new GitHubClient(connection);
-        Volatile.Write(ref _client, new TokenClient(token, client));
-        return client;
+        if (_clients.TryGetValue(token, out var client)) return client;
+        if (_clients.Count > 256) _clients.Clear(); // rotated tokens: old clients are dropped, not accumulated
+        return _clients.GetOrAdd(token, t => new GitHubClient(new Connection(Product, apiBaseUrl,
+            new InMemoryCredentialStore(new Credentials(t, AuthenticationType.Bearer)), new HttpClientAdapter(handlerFactory), new SimpleJsonSerializer())));
     }
 
     private static string LaneKey(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)), 0, 8);

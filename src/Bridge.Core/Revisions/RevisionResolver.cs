@@ -12,23 +12,33 @@ namespace Bridge.Core.Revisions;
 public sealed class RevisionResolver
 {
     public const string GitHubDotCom = "github.com";
-    private readonly string _webHost;
+    private readonly HashSet<string> _hosts;
+    private readonly Dictionary<string, string> _hostByConnection;
 
-    /// <param name="webHost">The GitHub web host statuses go to: github.com, or the Enterprise Server host.</param>
-    public RevisionResolver(string webHost = GitHubDotCom) => _webHost = webHost.ToLowerInvariant();
+    /// <param name="webHost">The one GitHub web host statuses go to: github.com, or an Enterprise Server host.</param>
+    public RevisionResolver(string webHost = GitHubDotCom) : this([webHost], new Dictionary<string, string>()) { }
+
+    /// <param name="hosts">Every GitHub web host the bridge has a credential for; revisions elsewhere are skipped.</param>
+    /// <param name="hostByConnectionArn">Which Enterprise Server host a CodeConnections connection points at (the
+    /// revision does not say); with a single Enterprise Server host configured it is not needed.</param>
+    public RevisionResolver(IEnumerable<string> hosts, IReadOnlyDictionary<string, string> hostByConnectionArn)
+    {
+        _hosts = new HashSet<string>(hosts.Select(h => h.ToLowerInvariant()), StringComparer.Ordinal);
+        _hostByConnection = hostByConnectionArn.ToDictionary(p => p.Key, p => p.Value.ToLowerInvariant(), StringComparer.Ordinal);
+    }
 
     /// <summary>The web host that matches a REST API base URL (api.github.com → github.com; GHES keeps its host).</summary>
     public static string WebHostFor(Uri apiBaseUrl) =>
         apiBaseUrl.Host.Equals("api.github.com", StringComparison.OrdinalIgnoreCase) ? GitHubDotCom : apiBaseUrl.Host.ToLowerInvariant();
 
-    private bool IsEnterprise => _webHost != GitHubDotCom;
+    private IEnumerable<string> EnterpriseHosts => _hosts.Where(h => h != GitHubDotCom);
 
     /// <summary>The V2 trigger names the commit when a Git push started the execution; null when it does not name a GitHub one.</summary>
     public GitHubRevision? FromTrigger(ExecutionTrigger? trigger)
     {
         if (trigger is null || !GitHubNames.IsSha(trigger.CommitId)) return null;
         if (!GitHubNames.TrySplitFullName(trigger.FullRepositoryName, out var owner, out var repo)) return null;
-        var host = HostForProvider(trigger.ProviderType);
+        var host = HostForProvider(trigger.ProviderType, trigger.ConnectionArn);
         return host is null ? null : new GitHubRevision(host, owner, repo, trigger.CommitId!.ToLowerInvariant());
     }
 
@@ -64,15 +74,16 @@ public sealed class RevisionResolver
             var query = HttpUtility.ParseQueryString(url.Query);
             var provider = ProviderTypeOf(a.RevisionSummary);
             if (provider is null) return Result.Skip("CodeConnections revision without a ProviderType in its summary");
-            host = HostForProvider(provider);
-            if (host is null) return Result.Skip($"source is not GitHub ({provider})");
+            host = HostForProvider(provider, query["connectionArn"]);
+            if (host is null)
+                return Result.Skip(IsGitHubProvider(provider) ? $"no GitHub host is configured for this {provider} connection" : $"source is not GitHub ({provider})");
             if (!GitHubNames.TrySplitFullName(query["FullRepositoryId"], out var o, out var r))
                 return Result.Skip("CodeConnections revision URL has no valid FullRepositoryId");
             (owner, repo, urlSha) = (o, r, query["Commit"]);
         }
         else if (TryGitHubPath(url, out host, out owner, out repo, out urlSha))
         {
-            if (host != _webHost) return Result.Skip($"GitHub host {host} is not the configured one ({_webHost})");
+            if (!_hosts.Contains(host!)) return Result.Skip($"GitHub host {host} is not configured (GitHub:Host or GitHub:Enterprise)");
         }
         else return Result.Skip(DescribeNonGitHub(a, $"source is not GitHub ({url.Host})"));
 
@@ -82,13 +93,22 @@ public sealed class RevisionResolver
         return new Result(new GitHubRevision(host!, owner!, repo!, a.RevisionId!.ToLowerInvariant()), null);
     }
 
-    /// <summary>CodeConnections providers are compared case-insensitively: AWS has written both "GitHub" and "github".</summary>
-    private string? HostForProvider(string? provider) => provider switch
+    /// <summary>
+    /// CodeConnections providers are compared case-insensitively (AWS has written both "GitHub" and "github"). An
+    /// Enterprise Server connection's host comes from configuration: by connection ARN, or the only one configured.
+    /// </summary>
+    private string? HostForProvider(string? provider, string? connectionArn)
     {
-        _ when string.Equals(provider, "GitHub", StringComparison.OrdinalIgnoreCase) => IsEnterprise ? null : GitHubDotCom,
-        _ when string.Equals(provider, "GitHubEnterpriseServer", StringComparison.OrdinalIgnoreCase) => IsEnterprise ? _webHost : null,
-        _ => null,
-    };
+        if (string.Equals(provider, "GitHub", StringComparison.OrdinalIgnoreCase))
+            return _hosts.Contains(GitHubDotCom) ? GitHubDotCom : null;
+        if (!string.Equals(provider, "GitHubEnterpriseServer", StringComparison.OrdinalIgnoreCase)) return null;
+        if (connectionArn is not null && _hostByConnection.TryGetValue(connectionArn, out var mapped)) return mapped;
+        var enterprise = EnterpriseHosts.Take(2).ToList();
+        return enterprise.Count == 1 ? enterprise[0] : null;
+    }
+
+    private static bool IsGitHubProvider(string provider) =>
+        provider.Equals("GitHub", StringComparison.OrdinalIgnoreCase) || provider.Equals("GitHubEnterpriseServer", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsConnectionsRedirect(Uri url) =>
         url.Host.EndsWith(".console.aws.amazon.com", StringComparison.OrdinalIgnoreCase)

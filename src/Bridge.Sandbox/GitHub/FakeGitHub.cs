@@ -8,14 +8,15 @@ namespace Bridge.Sandbox;
 /// <summary>
 /// GitHub's REST commit-status API: <c>POST {prefix}/repos/{owner}/{repo}/statuses/{sha}</c>, its list endpoint, and
 /// minimal <c>/rate_limit</c> and <c>/user</c>. Validates like GitHub (token, repository, SHA, body) and records what
-/// GitHub would show (<see cref="Latest"/>).
+/// GitHub would show (<see cref="Latest"/>). GitHub App authentication (app JWTs, installation tokens) is in
+/// <c>FakeGitHub.Apps.cs</c> (<see cref="RegisterApp(long, System.Security.Cryptography.RSA, string, string)"/>).
 /// </summary>
 /// <remarks>
 /// The path prefix is "" for github.com (<c>https://api.github.com/</c>) and <c>/api/v3</c> for GitHub Enterprise Server.
 /// Faults (queued or standing) apply to status POSTs only, so a health check keeps working while posts fail;
-/// set <see cref="FaultsApplyToReads"/> to fault every request.
+/// set <see cref="FaultsApplyToReads"/> to fault every request (<see cref="FaultsApplyToAppRequests"/>: the app ones).
 /// </remarks>
-public sealed class FakeGitHub : LoopbackServer
+public sealed partial class FakeGitHub : LoopbackServer
 {
     public const string DocumentationUrl = "https://docs.github.com/rest/commits/statuses#create-a-commit-status";
     public const string SecondaryRateLimitMessage = "You have exceeded a secondary rate limit and have been temporarily blocked from content creation. Please retry your request again later.";
@@ -47,7 +48,10 @@ public sealed class FakeGitHub : LoopbackServer
     /// <summary>The API root clients should use, for example <c>http://127.0.0.1:5000/api/v3/</c>.</summary>
     public Uri ApiAddress => new(BaseAddress, PathPrefix.TrimStart('/') + (PathPrefix.Length > 0 ? "/" : ""));
 
-    /// <summary>Accept any non-empty token (for the sandbox mode). Off by default: only tokens given to <see cref="AcceptToken"/> pass.</summary>
+    /// <summary>
+    /// Accept any non-empty token (for the sandbox mode). Off by default: only tokens given to <see cref="AcceptToken"/> pass.
+    /// Installation tokens the fake issued keep their own rules (expiry, account, permissions), and app endpoints always check the JWT.
+    /// </summary>
     public bool AcceptAnyToken { get; set; }
 
     /// <summary>Let faults hit GET requests too (default: status POSTs only).</summary>
@@ -108,7 +112,29 @@ public sealed class FakeGitHub : LoopbackServer
 
     public void ClearStatuses() => _statuses.Clear();
 
-    protected override bool AcceptsFaults(HttpRequest request) => FaultsApplyToReads || HttpMethods.IsPost(request.Method);
+    protected override bool AcceptsFaults(HttpRequest request)
+    {
+        if (FaultsApplyToReads)
+        {
+            return true;
+        }
+
+        var app = IsAppRequest(request.Path.Value);
+        return app ? FaultsApplyToAppRequests : HttpMethods.IsPost(request.Method);
+    }
+
+    /// <summary>The app-JWT endpoints: <c>/app…</c> (token creation included) and the <c>…/installation</c> lookups.</summary>
+    private bool IsAppRequest(string? path)
+    {
+        if (path is null || !path.StartsWith(PathPrefix + "/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = path.AsSpan(PathPrefix.Length);
+        return rest.Equals("/app", StringComparison.Ordinal) || rest.StartsWith("/app/", StringComparison.Ordinal)
+            || (rest.EndsWith("/installation", StringComparison.Ordinal) && !rest.StartsWith("/installation", StringComparison.Ordinal));
+    }
 
     protected override Task HandleAsync(IncomingRequest request)
     {
@@ -121,6 +147,7 @@ public sealed class FakeGitHub : LoopbackServer
         var segments = path[PathPrefix.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
         var post = HttpMethods.IsPost(request.Request.Method);
         var get = HttpMethods.IsGet(request.Request.Method);
+        var delete = HttpMethods.IsDelete(request.Request.Method);
         return segments switch
         {
             ["repos", var owner, var repo, "statuses", var sha] when post => CreateStatusAsync(request, owner, repo, sha),
@@ -128,13 +155,22 @@ public sealed class FakeGitHub : LoopbackServer
             ["repos", var owner, var repo, "commits", var reference, "statuses"] when get => ListStatusesAsync(request, owner, repo, reference),
             ["rate_limit"] when get => RateLimitAsync(request),
             ["user"] when get => UserAsync(request),
+            ["app"] when get => GetAppAsync(request),
+            ["app", "installations"] when get => ListInstallationsAsync(request),
+            ["app", "installations", var id] when get => GetInstallationAsync(request, id),
+            ["app", "installations", var id, "access_tokens"] when post => CreateInstallationTokenAsync(request, id),
+            ["repos", var owner, var repo, "installation"] when get => AccountInstallationAsync(request, owner, repo, organizationsOnly: false),
+            ["orgs", var org, "installation"] when get => AccountInstallationAsync(request, org, repo: null, organizationsOnly: true),
+            ["users", var user, "installation"] when get => AccountInstallationAsync(request, user, repo: null, organizationsOnly: false),
+            ["installation", "repositories"] when get => InstallationRepositoriesAsync(request),
+            ["installation", "token"] when delete => RevokeCurrentTokenAsync(request),
             _ => NotFoundAsync(request.Response),
         };
     }
 
     private async Task CreateStatusAsync(IncomingRequest request, string owner, string repo, string sha)
     {
-        if (await AuthenticateAsync(request).ConfigureAwait(false) is not { } token)
+        if (await AuthenticateAsync(request).ConfigureAwait(false) is not { } caller)
         {
             return;
         }
@@ -144,6 +180,14 @@ public sealed class FakeGitHub : LoopbackServer
             await NotFoundAsync(request.Response).ConfigureAwait(false);
             return;
         }
+
+        if (!Grants(caller, owner, repo, "statuses", level: 2))
+        {
+            await NotAccessibleAsync(request.Response, DocumentationUrl).ConfigureAwait(false);
+            return;
+        }
+
+        var token = caller.Token;
 
         if (!IsSha(sha))
         {
@@ -185,7 +229,8 @@ public sealed class FakeGitHub : LoopbackServer
 
     private async Task ListStatusesAsync(IncomingRequest request, string owner, string repo, string reference)
     {
-        if (request.Header("Authorization") is not null && await AuthenticateAsync(request).ConfigureAwait(false) is null)
+        Caller? caller = null;
+        if (request.Header("Authorization") is not null && (caller = await AuthenticateAsync(request).ConfigureAwait(false)) is null)
         {
             return;
         }
@@ -193,6 +238,12 @@ public sealed class FakeGitHub : LoopbackServer
         if (!IsVisible(owner, repo))
         {
             await NotFoundAsync(request.Response).ConfigureAwait(false);
+            return;
+        }
+
+        if (caller is { } authenticated && !Grants(authenticated, owner, repo, "statuses", level: 1))
+        {
+            await NotAccessibleAsync(request.Response, "https://docs.github.com/rest/commits/statuses#list-commit-statuses-for-a-reference").ConfigureAwait(false);
             return;
         }
 
@@ -243,8 +294,15 @@ public sealed class FakeGitHub : LoopbackServer
 
     private async Task UserAsync(IncomingRequest request)
     {
-        if (await AuthenticateAsync(request).ConfigureAwait(false) is null)
+        if (await AuthenticateAsync(request).ConfigureAwait(false) is not { } caller)
         {
+            return;
+        }
+
+        if (caller.InstallationToken is not null)
+        {
+            // An installation acts as no user: GitHub refuses /user to installation tokens.
+            await NotAccessibleAsync(request.Response, "https://docs.github.com/rest/users/users#get-the-authenticated-user").ConfigureAwait(false);
             return;
         }
 
@@ -254,8 +312,8 @@ public sealed class FakeGitHub : LoopbackServer
         await ResponseWriter.WriteJsonAsync(request.Response, 200, this, static (writer, fake) => fake.WriteUser(writer)).ConfigureAwait(false);
     }
 
-    /// <summary>Returns the token, or answers 401 and returns null.</summary>
-    private async Task<string?> AuthenticateAsync(IncomingRequest request)
+    /// <summary>Returns who the token acts as, or answers 401 and returns null.</summary>
+    private async Task<Caller?> AuthenticateAsync(IncomingRequest request)
     {
         var authorization = request.Header("Authorization");
         if (string.IsNullOrEmpty(authorization))
@@ -267,16 +325,20 @@ public sealed class FakeGitHub : LoopbackServer
         var space = authorization.IndexOf(' ', StringComparison.Ordinal);
         var scheme = space < 0 ? "" : authorization[..space];
         var token = space < 0 ? "" : authorization[(space + 1)..].Trim();
-        var valid = (scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) || scheme.Equals("token", StringComparison.OrdinalIgnoreCase))
+        var schemeValid = scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) || scheme.Equals("token", StringComparison.OrdinalIgnoreCase);
+
+        // An installation token the fake issued is judged by its own rules, AcceptAnyToken or not: once expired it is dead.
+        var installationToken = schemeValid && token.Length > 0 && _installationTokens.TryGetValue(token, out var issued) ? issued : null;
+        var valid = schemeValid
             && token.Length > 0
-            && (AcceptAnyToken || _tokens.ContainsKey(token));
+            && (installationToken is not null ? IsLive(installationToken, request.Time) : AcceptAnyToken || _tokens.ContainsKey(token));
         if (!valid)
         {
             await WriteErrorAsync(request.Response, 401, "Bad credentials", "https://docs.github.com/rest").ConfigureAwait(false);
             return null;
         }
 
-        return token;
+        return new Caller(token, installationToken);
     }
 
     private bool IsVisible(string owner, string repo) => _repositories.IsEmpty || _repositories.ContainsKey($"{owner}/{repo}");
@@ -308,19 +370,23 @@ public sealed class FakeGitHub : LoopbackServer
         writer.WriteEndObject();
     }
 
-    private void WriteUser(Utf8JsonWriter writer)
+    private void WriteUser(Utf8JsonWriter writer) => WriteAccount(writer, BotLogin, 1, "User");
+
+    /// <summary>A user or organisation as GitHub embeds it (<c>creator</c>, <c>owner</c>, <c>account</c>).</summary>
+    private void WriteAccount(Utf8JsonWriter writer, string login, long id, string type)
     {
-        var users = $"{ApiRoot}/users/{BotLogin}";
+        var users = $"{ApiRoot}/users/{login}";
+        var number = id.ToString(CultureInfo.InvariantCulture);
         writer.WriteStartObject();
-        writer.WriteString("login", BotLogin);
-        writer.WriteNumber("id", 1);
-        writer.WriteString("node_id", "MDQ6VXNlcjE=");
-        writer.WriteString("avatar_url", "https://avatars.githubusercontent.com/u/1?v=4");
+        writer.WriteString("login", login);
+        writer.WriteNumber("id", id);
+        writer.WriteString("node_id", NodeId(type, id));
+        writer.WriteString("avatar_url", $"https://avatars.githubusercontent.com/u/{number}?v=4");
         writer.WriteString("gravatar_id", "");
         writer.WriteString("url", users);
-        writer.WriteString("html_url", $"https://github.com/{BotLogin}");
+        writer.WriteString("html_url", $"https://github.com/{login}");
         writer.WriteString("repos_url", users + "/repos");
-        writer.WriteString("type", "User");
+        writer.WriteString("type", type);
         writer.WriteBoolean("site_admin", false);
         writer.WriteEndObject();
     }

@@ -344,7 +344,7 @@ internal static class ArmChecks
     /// whose <c>Section</c> constant is <c>Section</c> (exact case). Platform settings
     /// (<c>AzureWebJobsStorage__*</c> ...) are not the bridge's and are skipped.
     /// </summary>
-    public static IReadOnlyList<string> AppSettingsBindOptions(JsonNode template, OptionsCatalog catalog, IReadOnlySet<string> plannedSettings)
+    public static IReadOnlyList<string> AppSettingsBindOptions(JsonNode template, OptionsCatalog catalog)
     {
         var findings = new List<string>();
         foreach (var setting in Arm.AppSettings(template))
@@ -359,11 +359,6 @@ internal static class ArmChecks
             if (problem is null)
             {
                 continue;
-            }
-
-            if (plannedSettings.Contains(setting.Name))
-            {
-                continue; // documented as planned: tolerated until the property exists
             }
 
             findings.Add($"app setting {setting.Name}: {problem}");

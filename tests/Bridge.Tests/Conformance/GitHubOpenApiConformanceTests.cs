@@ -44,7 +44,7 @@ public sealed class GitHubOpenApiConformanceTests(PrismFixture prism) : IClassFi
     public async Task Without_the_content_type_fix_Octokits_request_would_not_conform()
     {
         // Octokit alone labels its JSON body as a form; the description requires application/json.
-        var publisher = new OctokitStatusPublisher(new ConfiguredTokenProvider("t"), prism.BaseAddress, () => new SocketsHttpHandler(),
+        var publisher = new OctokitStatusPublisher(new PatTokenProvider(new ConfiguredSecret("test token", "t")), prism.BaseAddress, () => new SocketsHttpHandler(),
             new GitHubRateGate(TimeProvider.System, 4, 1000), TimeProvider.System);
         var result = await publisher.PublishAsync(new GitHubRevision("github.com", "octo-org", "worker", Sha),
             new CommitStatus(CommitState.Success, "codepipeline/worker", "Pipeline worker succeeded", "https://example.com/"), CancellationToken.None);

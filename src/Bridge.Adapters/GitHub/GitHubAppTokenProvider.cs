@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Bridge.Adapters.KeyVault;
+using Bridge.Core.Handling;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Octokit;
+using Octokit.Internal;
+
+namespace Bridge.Adapters.GitHub;
+
+/// <summary>
+/// Authenticates as a GitHub App: an RS256 JWT signed with the app's private key (valid 9 minutes, issued a minute in
+/// the past for clock skew) is exchanged for an installation token, cached per installation until five minutes before
+/// it expires. The installation of a repository owner comes from configuration or is looked up once.
+/// </summary>
+public sealed class GitHubAppTokenProvider(
+    long appId,
+    ISecretSource privateKey,
+    IReadOnlyDictionary<string, long> installationIds,
+    Uri apiBaseUrl,
+    Func<HttpMessageHandler> handlerFactory,
+    TimeProvider time) : IGitHubTokenProvider
+{
+    private static readonly ProductHeaderValue Product = new("codepipeline-github-bridge", "1.0");
+    private static readonly TimeSpan RenewBefore = TimeSpan.FromMinutes(5);
+    private readonly ConcurrentDictionary<string, long> _installations = new(installationIds, StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<long, AccessToken> _tokens = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public async ValueTask<string> GetTokenAsync(string owner, string repository, bool refresh, CancellationToken ct)
+    {
+        var installation = await InstallationAsync(owner, repository, ct).ConfigureAwait(false);
+        if (!refresh && Fresh(installation) is { } cached) return cached;
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (!refresh && Fresh(installation) is { } justMade) return justMade;
+            var token = await Call("create an installation token", refresh, app => app.GitHubApps.CreateInstallationToken(installation), ct).ConfigureAwait(false);
+            _tokens[installation] = token;
+            return token.Token;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Proves the app's credentials end to end (for the deep health check): the app JWT is accepted.</summary>
+    public Task<GitHubApp> GetAppAsync(CancellationToken ct) => Call("read the app", false, app => app.GitHubApps.GetCurrent(), ct);
+
+    /// <summary>The permissions GitHub granted the installation of <paramref name="owner"/> (for the deep health check).</summary>
+    public async Task<InstallationPermissions> GetPermissionsAsync(string owner, string repository, CancellationToken ct)
+    {
+        var installation = await InstallationAsync(owner, repository, ct).ConfigureAwait(false);
+        return (await Call("read the installation", false, app => app.GitHubApps.GetInstallationForCurrent(installation), ct).ConfigureAwait(false)).Permissions;
+    }
+
+    private string? Fresh(long installation) =>
+        _tokens.TryGetValue(installation, out var t) && t.ExpiresAt - time.GetUtcNow() > RenewBefore ? t.Token : null;
+
+    private async ValueTask<long> InstallationAsync(string owner, string repository, CancellationToken ct)
+    {
+        if (_installations.TryGetValue(owner, out var id)) return id;
+        var installation = await Call($"find its installation for {owner}", false,
+            app => app.GitHubApps.GetRepositoryInstallationForCurrent(owner, repository), ct).ConfigureAwait(false);
+        return _installations.GetOrAdd(owner, installation.Id);
+    }
+
+    private async Task<T> Call<T>(string what, bool refreshKey, Func<IGitHubClient, Task<T>> call, CancellationToken ct)
+    {
+        var jwt = await AppJwtAsync(refreshKey, ct).ConfigureAwait(false);
+        var client = new GitHubClient(new Connection(Product, apiBaseUrl, new InMemoryCredentialStore(new Credentials(jwt, AuthenticationType.Bearer)),
+            new HttpClientAdapter(handlerFactory), new SimpleJsonSerializer()));
+        try
+        {
+            return await call(client).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (ApiException ex)
+        {
+            var status = (int)ex.StatusCode;
+            var message = ex.ApiError?.Message ?? ex.Message;
+            throw new UpstreamException("GitHub App", status >= 500 || status == 429 ? FailureKind.Transient : FailureKind.Misconfigured, status switch
+            {
+                401 => $"GitHub refused the app's JWT trying to {what} (check the app id and its private key): {message}",
+                404 => $"the GitHub App {appId} could not {what}: not installed there, or no access ({message})",
+                _ => $"the GitHub App {appId} could not {what}: {status} {message}",
+            }, inner: ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException && !ct.IsCancellationRequested)
+        {
+            throw new UpstreamException("GitHub App", FailureKind.Transient, $"GitHub could not be reached to {what}", inner: ex);
+        }
+    }
+
+    /// <summary>RS256, iss = app id, iat a minute in the past (clock skew), exp nine minutes ahead (GitHub allows ten).</summary>
+    private async ValueTask<string> AppJwtAsync(bool refreshKey, CancellationToken ct)
+    {
+        var pem = await privateKey.GetAsync(refreshKey, ct).ConfigureAwait(false);
+        using var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(pem);
+        }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+        {
+            throw new UpstreamException("GitHub App", FailureKind.Misconfigured, $"{privateKey.Name} is not an RSA private key in PEM form");
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = appId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            IssuedAt = now.AddSeconds(-60),
+            Expires = now.AddMinutes(9),
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256),
+        });
+    }
+}
