@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Runtime;
+using Bridge.Benchmarks;
+using Bridge.Sandbox;
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+if (options.Help)
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+#if DEBUG
+Console.WriteLine("WARNING: a Debug build; figures are only meaningful with -c Release.");
+#endif
+
+var startedAt = DateTimeOffset.UtcNow;
+var runtimeOnly = Environment.WorkingSet;
+
+// The workload is built (and every body serialised) before anything is timed.
+var warmup = Workload.Generate("warm", options.WarmupExecutions, Math.Max(1, Math.Min(options.Repos, 20)), options.Seed + 1, options);
+var day = Workload.Generate("svc", options.Executions, options.Repos, options.Seed, options);
+var expected = Expectation.Of(day);
+
+await using var rig = await Rig.StartAsync(options);
+warmup.Seed(rig.CodePipeline);
+day.Seed(rig.CodePipeline);
+var afterStart = Environment.WorkingSet;
+
+using var client = Load.CreateClient(rig.BridgeAddress, options.Connections);
+Func<int, HttpRequestMessage> EventsOf(Workload w) => i => Requests.Event(w.Events[i].Body);
+
+// Warm-up: JIT, connection pools, the STS credentials, the first ledger rows; on other repositories, excluded.
+PhaseResult? warm = null;
+if (warmup.Events.Count > 0)
+    warm = await Load.RunAsync("warm-up", client, warmup.Events.Count, options.Concurrency, EventsOf(warmup));
+var stsDuringWarmup = rig.Sts.RequestCount;
+rig.ResetUpstreams();
+GC.Collect();
+GC.WaitForPendingFinalizers();
+GC.Collect();
+
+(bool Idle, TimeSpan Waited)? idle = null;
+if (options.WaitIdleSeconds > 0) idle = await MachineCpu.WaitForIdleAsync(TimeSpan.FromSeconds(options.WaitIdleSeconds));
+
+// The measured day.
+var measured = await Load.RunAsync("day", client, day.Events.Count, options.Concurrency, EventsOf(day));
+var peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
+var gcInfo = GC.GetGCMemoryInfo();
+var heapAfter = GC.GetTotalMemory(forceFullCollection: false);
+var githubRequests = rig.GitHub.RequestCount;
+var codePipelineCalls = rig.CodePipeline.RequestCount;
+var stsCalls = rig.Sts.RequestCount;
+var statuses = rig.GitHub.Statuses;
+var combos = statuses.GroupBy(s => (s.OwnerRepo.ToLowerInvariant(), s.Sha, s.Context, s.State, ExecutionOf(s.TargetUrl))).ToList();
+var repostedCombos = combos.Count(g => g.Count() > 1);
+var wrong = CheckFinal(rig.GitHub, expected);
+
+// Replay: every event once more. All are duplicates or stale now: no GitHub POST, no AWS call, nothing changes.
+PhaseResult? replay = null;
+int replayGitHub = 0, replayAws = 0;
+List<string> wrongAfterReplay = [];
+if (options.Replay)
+{
+    rig.GitHub.ClearRequests();
+    rig.CodePipeline.ClearRequests();
+    rig.Sts.ClearRequests();
+    replay = await Load.RunAsync("replay", client, day.Events.Count, options.Concurrency, EventsOf(day));
+    replayGitHub = rig.GitHub.RequestCount;
+    replayAws = rig.CodePipeline.RequestCount + rig.Sts.RequestCount;
+    wrongAfterReplay = CheckFinal(rig.GitHub, expected);
+}
+
+// Open loop: a second day on other repositories, each event sent at its due time whatever the answers (as EventBridge does).
+PhaseResult? atRate = null;
+List<string> wrongAtRate = [];
+if (options.Rate > 0)
+{
+    var second = Workload.Generate("rate", options.Executions, options.Repos, options.Seed + 2, options);
+    second.Seed(rig.CodePipeline);
+    if (options.WaitIdleSeconds > 0) await MachineCpu.WaitForIdleAsync(TimeSpan.FromSeconds(options.WaitIdleSeconds));
+    atRate = await Load.RunAtRateAsync($"open loop at {options.Rate:N0}/s", client, second.Events.Count, options.Rate, EventsOf(second));
+    wrongAtRate = CheckFinal(rig.GitHub, Expectation.Of(second));
+}
+
+// Baselines on the same client and concurrency: the floor of a request to the bridge (GET /api/health), and what
+// the GitHub fake itself costs per status POST (its share of the bridge's latency).
+PhaseResult? health = null, direct = null;
+IReadOnlyList<PhaseResult> breakdown = [];
+if (options.Baselines)
+{
+    var n = Math.Max(1000, day.Events.Count);
+    health = await Load.RunAsync("health", client, n, options.Concurrency, _ => new HttpRequestMessage(HttpMethod.Get, "api/health"));
+    using var githubClient = Load.CreateClient(rig.GitHub.ApiAddress, options.Connections);
+    direct = await Load.RunAsync("github-direct", githubClient, n, options.Concurrency, Requests.DirectStatus);
+    breakdown = await Breakdown.RunAsync(rig, day, n, options.Concurrency);
+}
+
+var report = new Report(options, startedAt, day, warmup, expected, rig.TableName)
+{
+    Warm = warm,
+    Measured = measured,
+    Replay = replay,
+    Health = health,
+    Direct = direct,
+    Breakdown = breakdown,
+    AtRate = atRate,
+    WrongAtRate = wrongAtRate,
+    StsDuringWarmup = stsDuringWarmup,
+    GitHubRequests = githubRequests,
+    StatusesAccepted = statuses.Count,
+    DistinctCombos = combos.Count,
+    RepostedCombos = repostedCombos,
+    CodePipelineCalls = codePipelineCalls,
+    StsCalls = stsCalls,
+    Wrong = wrong,
+    WrongAfterReplay = wrongAfterReplay,
+    ReplayGitHub = replayGitHub,
+    ReplayAws = replayAws,
+    PeakWorkingSet = peakWorkingSet,
+    RuntimeOnlyWorkingSet = runtimeOnly,
+    AfterStartWorkingSet = afterStart,
+    HeapAfter = heapAfter,
+    GcHeapSize = gcInfo.HeapSizeBytes,
+    GcCommitted = gcInfo.TotalCommittedBytes,
+    IsServerGc = GCSettings.IsServerGC,
+    IdleWait = idle,
+};
+report.Print(Console.Out);
+if (options.JsonPath is { } path)
+{
+    await File.WriteAllTextAsync(path, report.ToJson());
+    Console.WriteLine($"JSON written to {path}");
+}
+return wrong.Count == 0 && wrongAfterReplay.Count == 0 && wrongAtRate.Count == 0 && measured.Non2xx == 0 ? 0 : 1;
+
+// For every slot: GitHub must show the terminal state of the newest execution that built that commit.
+static List<string> CheckFinal(FakeGitHub github, Expectation expected)
+{
+    var wrong = new List<string>();
+    foreach (var (slot, x) in expected.Final)
+    {
+        var shown = github.Latest(x.FullName, x.Sha, x.Context);
+        var want = Expectation.Wire(x.Terminal);
+        if (shown is null) wrong.Add($"{x.FullName}@{x.Sha[..7]} [{x.Context}]: nothing posted, expected {want} of {x.Id}");
+        else if (shown.State != want || ExecutionOf(shown.TargetUrl) != x.Id)
+            wrong.Add($"{x.FullName}@{x.Sha[..7]} [{x.Context}]: shows {shown.State} of {ExecutionOf(shown.TargetUrl)}, expected {want} of {x.Id}");
+    }
+    return wrong;
+}
+
+static string ExecutionOf(string? targetUrl)
+{
+    if (targetUrl is null) return "?";
+    var from = targetUrl.IndexOf("/executions/", StringComparison.Ordinal);
+    if (from < 0) return "?";
+    from += "/executions/".Length;
+    var to = targetUrl.IndexOf('/', from);
+    return to < 0 ? targetUrl[from..] : targetUrl[from..to];
+}
