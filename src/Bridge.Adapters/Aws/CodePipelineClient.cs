@@ -109,6 +109,14 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
         {
             throw new UpstreamException("STS", FailureKind.Transient, "AWS credentials could not be obtained", inner: ex);
         }
+        catch (Azure.Identity.CredentialUnavailableException ex)
+        {
+            throw new UpstreamException("Entra ID", FailureKind.Misconfigured, "no managed identity is available for Aws:WebIdentityAudience", inner: ex);
+        }
+        catch (Azure.Identity.AuthenticationFailedException ex)
+        {
+            throw new UpstreamException("Entra ID", FailureKind.Transient, "the managed identity's token for Aws:WebIdentityAudience could not be obtained", inner: ex);
+        }
     }
 
     internal static UpstreamException MapError(HttpStatusCode status, AwsJsonError? error, ExecutionRef execution)

@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bridge.Core.Handling;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Bridge.Adapters.Http;
 
@@ -29,7 +31,18 @@ public static class BridgeHttp
             await WriteProblemAsync(context.Response, 413, "Event too large", $"The body exceeds {MaxBodyBytes} bytes, EventBridge's maximum event size.").ConfigureAwait(false);
             return;
         }
-        var result = await handler.HandleAsync(body, ct).ConfigureAwait(false);
+        EventResult result;
+        try
+        {
+            result = await handler.HandleAsync(body, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // A bug, not bad input: logged with its stack, answered without it. EventBridge retries a 500.
+            context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Bridge.Http").LogError(ex, "Unhandled error while handling an event");
+            await WriteProblemAsync(context.Response, 500, "Internal error", "The bridge failed unexpectedly; the event will be retried. The log has the details.").ConfigureAwait(false);
+            return;
+        }
         await WriteResultAsync(context.Response, result).ConfigureAwait(false);
     }
 

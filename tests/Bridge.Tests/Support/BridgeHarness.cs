@@ -35,6 +35,9 @@ public sealed class HarnessOptions
     public Dictionary<string, string?> Settings { get; } = new();
 
     public Action<IServiceCollection>? Services { get; set; }
+
+    /// <summary>The fakes' clock (credential and token expiry), to share a fake clock with the bridge.</summary>
+    public TimeProvider UpstreamClock { get; set; } = TimeProvider.System;
 }
 
 /// <summary>
@@ -43,10 +46,16 @@ public sealed class HarnessOptions
 /// </summary>
 public sealed class BridgeHarness : IAsyncDisposable
 {
-    public FakeGitHub GitHub { get; } = new();
-    public FakeCodePipeline CodePipeline { get; } = new(accountId: TestEvents.Account);
-    public FakeSts Sts { get; } = new(accountId: TestEvents.Account);
-    public FakeKeyVault KeyVault { get; } = new();
+    private BridgeHarness(TimeProvider clock)
+    {
+        var options = new LoopbackServerOptions { TimeProvider = clock };
+        (GitHub, CodePipeline, Sts, KeyVault) = (new(options), new(options, TestEvents.Account), new(options, TestEvents.Account), new(options));
+    }
+
+    public FakeGitHub GitHub { get; }
+    public FakeCodePipeline CodePipeline { get; }
+    public FakeSts Sts { get; }
+    public FakeKeyVault KeyVault { get; }
     public StaticTokenCredential AzureCredential { get; } = new();
     public WebApplication App { get; private set; } = null!;
     public HttpClient Client { get; private set; } = null!;
@@ -61,7 +70,7 @@ public sealed class BridgeHarness : IAsyncDisposable
     {
         var options = new HarnessOptions();
         configure?.Invoke(options);
-        var h = new BridgeHarness();
+        var h = new BridgeHarness(options.UpstreamClock);
         await Task.WhenAll(h.GitHub.StartAsync(), h.CodePipeline.StartAsync(), h.Sts.StartAsync(), h.KeyVault.StartAsync());
         h.GitHub.AcceptToken(TestSecrets.GitHubToken);
         h.KeyVault.SetSecret("github-token", TestSecrets.GitHubToken);

@@ -1,0 +1,61 @@
+using Bridge.Host;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Tests.Host;
+
+/// <summary>Configuration that is incomplete or ambiguous stops the host at start-up with a message naming the key.</summary>
+public sealed class StartupValidationTests
+{
+    private static readonly Dictionary<string, string?> Valid = new()
+    {
+        ["Urls"] = "http://127.0.0.1:0",
+        ["Bridge:FunctionKey"] = "k",
+        ["GitHub:Token"] = "t",
+    };
+
+    public static TheoryData<string, Dictionary<string, string?>, string> Broken => new()
+    {
+        { "no GitHub credential", new() { ["GitHub:Token"] = null }, "GitHub has no credential" },
+        { "token secret without a vault", new() { ["GitHub:Token"] = null, ["GitHub:TokenSecretName"] = "gh" }, "GitHub has no credential" },
+        { "token and app", new() { ["GitHub:AppId"] = "12" }, "not both" },
+        { "app without key", new() { ["GitHub:Token"] = null, ["GitHub:AppId"] = "12" }, "needs the app's private key" },
+        { "app key secret without vault", new() { ["GitHub:Token"] = null, ["GitHub:AppId"] = "12", ["GitHub:AppPrivateKeySecretName"] = "k" }, "KeyVault:VaultUri is not set" },
+        { "enterprise host without credential", new() { ["GitHub:Enterprise:0:ApiBaseUrl"] = "https://ghe.example.com/api/v3" }, "GitHub:Enterprise:0 has no credential" },
+        { "enterprise host twice", new() { ["GitHub:Enterprise:0:ApiBaseUrl"] = "https://api.github.com", ["GitHub:Enterprise:0:Token"] = "x" }, "configured twice" },
+        { "web identity without a role", new() { ["Aws:WebIdentityAudience"] = "api://bridge" }, "needs a role to assume" },
+        { "web identity and external id", new() { ["Aws:WebIdentityAudience"] = "api://bridge", ["Aws:RoleArn"] = "arn:aws:iam::111122223333:role/r", ["Aws:ExternalId"] = "x" }, "Remove one" },
+        { "malformed role", new() { ["Aws:RoleArn"] = "bridge-role" }, "Aws:RoleArn must look like" },
+        { "malformed account map", new() { ["Aws:AccountRoleArns:12"] = "arn:aws:iam::111122223333:role/r" }, "12-digit account ids" },
+        { "no function key", new() { ["Bridge:FunctionKey"] = null }, "Bridge:FunctionKey is required" },
+        { "plain http GitHub", new() { ["GitHub:ApiBaseUrl"] = "http://github.example.com/api/v3" }, "https URL" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Broken))]
+    public async Task Says_what_is_missing(string _, Dictionary<string, string?> change, string expected)
+    {
+        var settings = new Dictionary<string, string?>(Valid);
+        foreach (var (k, v) in change) settings[k] = v;
+        await using var app = BridgeApp.Build([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Logging.ClearProviders();
+        });
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public async Task A_complete_configuration_starts()
+    {
+        await using var app = BridgeApp.Build([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(Valid);
+            b.Logging.ClearProviders();
+        });
+        await app.StartAsync();
+        await app.StopAsync();
+    }
+}
