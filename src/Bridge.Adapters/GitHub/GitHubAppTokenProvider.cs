@@ -97,22 +97,40 @@ public sealed class GitHubAppTokenProvider(
     private async ValueTask<string> AppJwtAsync(bool refreshKey, CancellationToken ct)
     {
         var pem = await privateKey.GetAsync(refreshKey, ct).ConfigureAwait(false);
-        using var rsa = RSA.Create();
-        try
-        {
-            rsa.ImportFromPem(pem);
-        }
-        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
-        {
-            throw new UpstreamException("GitHub App", FailureKind.Misconfigured, $"{privateKey.Name} is not an RSA private key in PEM form");
-        }
         var now = time.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = appId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             IssuedAt = now.AddSeconds(-60),
             Expires = now.AddMinutes(9),
-            SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256),
+            SigningCredentials = new SigningCredentials(SigningKey(pem), SecurityAlgorithms.RsaSha256),
         });
     }
+
+    /// <summary>The key parsed once per PEM value (IdentityModel caches signers per key, so a key must outlive its use).</summary>
+    private SecurityKey SigningKey(string pem)
+    {
+        if (Volatile.Read(ref _signingKey) is { } current && current.Pem == pem) return current.Key;
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(pem);
+        }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+        {
+            rsa.Dispose();
+            throw new UpstreamException("GitHub App", FailureKind.Misconfigured, $"{privateKey.Name} is not an RSA private key in PEM form");
+        }
+        var parsed = new ParsedKey(pem, new RsaSecurityKey(rsa));
+        Volatile.Write(ref _signingKey, parsed);
+        return parsed.Key;
+    }
+
+    /// <summary>A class, not a record: a record's ToString would print the PEM.</summary>
+    private sealed class ParsedKey(string pem, RsaSecurityKey key)
+    {
+        public string Pem => pem;
+        public RsaSecurityKey Key => key;
+    }
+    private ParsedKey? _signingKey;
 }
