@@ -8,6 +8,7 @@ using Bridge.Adapters.Aws;
 using Bridge.Adapters.Caching;
 using Bridge.Adapters.Configuration;
 using Bridge.Adapters.GitHub;
+using Bridge.Adapters.Health;
 using Bridge.Adapters.KeyVault;
 using Bridge.Adapters.Ledger;
 using Bridge.Core.Events;
@@ -77,7 +78,8 @@ public static partial class BridgeServiceCollectionExtensions
             return new GitHubRateGate(sp.GetRequiredService<TimeProvider>(), o.MaxConcurrentWrites, o.MaxWritesPerMinute);
         });
         services.TryAddSingleton(CreateSecretClient);
-        services.TryAddSingleton<IStatusPublisher>(CreatePublishers);
+        services.TryAddSingleton(CreateGitHubHosts);
+        services.TryAddSingleton<IStatusPublisher>(sp => sp.GetRequiredService<GitHubHosts>());
 
         services.TryAddSingleton(sp =>
         {
@@ -97,6 +99,7 @@ public static partial class BridgeServiceCollectionExtensions
                 PostStageStatuses = statuses.PostStageStatuses,
             };
         });
+        services.TryAddSingleton<DeepHealthCheck>();
         services.TryAddSingleton<SlotLocks>();
         services.TryAddSingleton<PipelineEventHandler>();
         return services;
@@ -149,33 +152,27 @@ public static partial class BridgeServiceCollectionExtensions
     }
 
     /// <summary>One publisher per configured GitHub host, each with its own API base and credential.</summary>
-    private static IStatusPublisher CreatePublishers(IServiceProvider sp)
+    private static GitHubHosts CreateGitHubHosts(IServiceProvider sp)
     {
         var gh = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
         var handlers = sp.GetRequiredService<IHttpMessageHandlerFactory>();
         var time = sp.GetRequiredService<TimeProvider>();
         HttpMessageHandler Handler() => handlers.CreateHandler(GitHubHttpClient);
-        var byHost = new Dictionary<string, IStatusPublisher>(StringComparer.Ordinal);
-        foreach (var (_, host) in gh.AllHosts())
-            byHost[host.WebHost] = new OctokitStatusPublisher(TokensFor(sp, host), host.ApiBaseUrl, Handler, sp.GetRequiredService<GitHubRateGate>(), time);
-        return new GitHubHostsPublisher(byHost);
-    }
-
-    /// <summary>The credential of one GitHub host: a GitHub App, else a token (from configuration, else from Key Vault).</summary>
-    internal static IGitHubTokenProvider TokensFor(IServiceProvider sp, GitHubHostOptions host)
-    {
-        var gh = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
-        var time = sp.GetRequiredService<TimeProvider>();
         ISecretSource Secret(string? value, string? secretName) => value is { Length: > 0 }
             ? new ConfiguredSecret(secretName ?? "configured secret", value)
             : new KeyVaultSecretSource(sp.GetRequiredService<SecretClient>(), secretName!, gh.TokenCacheTtl, time);
-        if (host.AppId is { } appId)
+
+        return new GitHubHosts(gh.AllHosts().Select(h =>
         {
-            var handlers = sp.GetRequiredService<IHttpMessageHandlerFactory>();
-            return new GitHubAppTokenProvider(appId, Secret(host.AppPrivateKey, host.AppPrivateKeySecretName), host.InstallationIds,
-                host.ApiBaseUrl, () => handlers.CreateHandler(GitHubHttpClient), time);
-        }
-        return new PatTokenProvider(Secret(host.Token, host.TokenSecretName));
+            var (prefix, host) = h;
+            // A GitHub App when an app id is set, else a token (from configuration, else from Key Vault).
+            var secret = host.IsApp ? Secret(host.AppPrivateKey, host.AppPrivateKeySecretName) : Secret(host.Token, host.TokenSecretName);
+            IGitHubTokenProvider tokens = host.AppId is { } appId
+                ? new GitHubAppTokenProvider(appId, secret, host.InstallationIds, host.ApiBaseUrl, Handler, time)
+                : new PatTokenProvider(secret);
+            var publisher = new OctokitStatusPublisher(tokens, host.ApiBaseUrl, Handler, sp.GetRequiredService<GitHubRateGate>(), time);
+            return new GitHubHost(prefix, host, secret, tokens, publisher);
+        }).ToList());
     }
 
     private static SecretClient CreateSecretClient(IServiceProvider sp) =>

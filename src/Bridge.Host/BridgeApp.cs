@@ -1,5 +1,6 @@
 using Bridge.Adapters;
 using Bridge.Adapters.Configuration;
+using Bridge.Adapters.Health;
 using Bridge.Adapters.Http;
 using Bridge.Core.Handling;
 using Microsoft.Extensions.Options;
@@ -24,14 +25,26 @@ public static class BridgeApp
         var app = builder.Build();
         app.MapPost("/api/codepipeline-events", async (HttpContext context, PipelineEventHandler handler, IOptions<BridgeOptions> options) =>
         {
-            if (!BridgeHttp.KeyMatches(context.Request.Headers[BridgeHttp.FunctionKeyHeader], options.Value.FunctionKey!))
-            {
-                await BridgeHttp.WriteProblemAsync(context.Response, 401, "Unauthorized", $"A valid function key is required in the {BridgeHttp.FunctionKeyHeader} header.");
-                return;
-            }
+            if (await RefusedAsync(context, options)) return;
             await BridgeHttp.HandleEventAsync(context, handler);
         });
-        app.MapGet("/api/health", (HttpContext context) => BridgeHttp.WriteHealthAsync(context.Response));
+        app.MapGet("/api/health", async (HttpContext context, DeepHealthCheck deep, IOptions<BridgeOptions> options) =>
+        {
+            if (context.Request.Query["deep"] != "true") await BridgeHttp.WriteHealthAsync(context.Response);
+            else if (!await RefusedAsync(context, options)) await BridgeHttp.WriteDeepHealthAsync(context.Response, deep, context.RequestAborted);
+        });
+        app.MapGet("/api/health/deep", async (HttpContext context, DeepHealthCheck deep, IOptions<BridgeOptions> options) =>
+        {
+            if (!await RefusedAsync(context, options)) await BridgeHttp.WriteDeepHealthAsync(context.Response, deep, context.RequestAborted);
+        });
         return app;
+    }
+
+    /// <summary>Answers 401 (and calls nothing upstream) unless x-functions-key carries the configured key.</summary>
+    private static async Task<bool> RefusedAsync(HttpContext context, IOptions<BridgeOptions> options)
+    {
+        if (BridgeHttp.KeyMatches(context.Request.Headers[BridgeHttp.FunctionKeyHeader], options.Value.FunctionKey!)) return false;
+        await BridgeHttp.WriteProblemAsync(context.Response, 401, "Unauthorized", $"A valid function key is required in the {BridgeHttp.FunctionKeyHeader} header.");
+        return true;
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Bridge.Adapters.Health;
 using Bridge.Core.Handling;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,6 +60,17 @@ public static class BridgeHttp
         response.StatusCode = 200;
         response.ContentType = "application/json";
         return response.WriteAsync("""{"status":"ok"}""");
+    }
+
+    /// <summary>Every configured credential checked end to end: 200 when all pass, 503 with the failing ones named.</summary>
+    public static async Task WriteDeepHealthAsync(HttpResponse response, DeepHealthCheck check, CancellationToken ct)
+    {
+        var results = await check.RunAsync(ct).ConfigureAwait(false);
+        var ok = results.All(r => r.Ok);
+        response.StatusCode = ok ? 200 : 503;
+        response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(response.Body, new DeepHealthBody(ok ? "pass" : "fail",
+            results.Select(r => new CheckBody(r.Name, r.Ok ? "pass" : "fail", r.Detail)).ToList()), Json.DeepHealthBody, ct).ConfigureAwait(false);
     }
 
     /// <summary>Constant-time comparison of the presented key with the configured one (hashing first equalises lengths).</summary>
@@ -120,6 +132,10 @@ public static class BridgeHttp
     };
 }
 
+internal sealed record CheckBody(string Name, string Status, string Detail);
+
+internal sealed record DeepHealthBody(string Status, List<CheckBody> Checks);
+
 internal sealed record RevisionBody(string Repository, string? Sha, string? Context, string Outcome, string? Detail);
 
 internal sealed record ResultBody(string? EventId, string? Pipeline, string? ExecutionId, string? State, string Outcome, string? Detail, List<RevisionBody> Revisions);
@@ -130,4 +146,5 @@ internal sealed record ProblemBody(string Type, string Title, int Status, string
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ResultBody))]
 [JsonSerializable(typeof(ProblemBody))]
+[JsonSerializable(typeof(DeepHealthBody))]
 internal sealed partial class BridgeJson : JsonSerializerContext;

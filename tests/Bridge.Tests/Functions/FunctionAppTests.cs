@@ -63,9 +63,29 @@ public sealed class FunctionAppTests : IAsyncLifetime
     public async Task The_health_function_answers_ok()
     {
         var context = Request([]);
-        await new HealthFunction().Run(context.Request);
+        await new HealthFunction(_services.GetRequiredService<Bridge.Adapters.Health.DeepHealthCheck>()).Run(context.Request);
         Assert.Equal(200, context.Response.StatusCode);
         Assert.Equal("""{"status":"ok"}""", Body(context));
+    }
+
+    [Fact]
+    public async Task The_deep_health_function_checks_every_credential()
+    {
+        var context = Request([]);
+        await new HealthFunction(_services.GetRequiredService<Bridge.Adapters.Health.DeepHealthCheck>()).RunDeep(context.Request);
+        Assert.Equal(200, context.Response.StatusCode);
+        Assert.Equal("pass", (string?)JsonNode.Parse(Body(context))!["status"]);
+        Assert.Single(_h.Sts.Calls);
+    }
+
+    [Fact]
+    public async Task The_anonymous_health_route_refuses_the_deep_check()
+    {
+        var context = Request([]);
+        context.Request.QueryString = new QueryString("?deep=true");
+        await new HealthFunction(_services.GetRequiredService<Bridge.Adapters.Health.DeepHealthCheck>()).Run(context.Request);
+        Assert.Equal(401, context.Response.StatusCode);
+        Assert.Equal(0, _h.UpstreamRequestCount);
     }
 
     [Fact]
@@ -78,6 +98,8 @@ public sealed class FunctionAppTests : IAsyncLifetime
         var health = metadata.Single(f => (string?)f!["name"] == "Health")!["bindings"]![0]!;
         Assert.Equal(("Anonymous", "health"), ((string?)health["authLevel"], (string?)health["route"]));
         Assert.Equal(["get"], health["methods"]!.AsArray().Select(m => (string?)m));
+        var deep = metadata.Single(f => (string?)f!["name"] == "HealthDeep")!["bindings"]![0]!;
+        Assert.Equal(("Function", "health/deep"), ((string?)deep["authLevel"], (string?)deep["route"]));
     }
 
     [Fact]

@@ -1,0 +1,28 @@
+using Bridge.Adapters.Configuration;
+using Bridge.Adapters.KeyVault;
+using Bridge.Core.Handling;
+using Bridge.Core.Revisions;
+using Bridge.Core.Statuses;
+
+namespace Bridge.Adapters.GitHub;
+
+/// <summary>One configured GitHub host with its credential and publisher.</summary>
+/// <param name="Prefix">Its configuration prefix (GitHub, GitHub:Enterprise:0, …), for messages.</param>
+/// <param name="Secret">The secret behind its credential: the token, or the app's private key.</param>
+public sealed record GitHubHost(string Prefix, GitHubHostOptions Options, ISecretSource Secret, IGitHubTokenProvider Tokens, IStatusPublisher Publisher);
+
+/// <summary>
+/// github.com and GitHub Enterprise Server side by side: each revision goes to the publisher of its own host, with that
+/// host's API base and credential. A host without one gets no request (the resolver already skips such revisions).
+/// </summary>
+public sealed class GitHubHosts(IReadOnlyList<GitHubHost> hosts) : IStatusPublisher
+{
+    private readonly Dictionary<string, GitHubHost> _byHost = hosts.ToDictionary(h => h.Options.WebHost, StringComparer.Ordinal);
+
+    public IReadOnlyList<GitHubHost> All => hosts;
+
+    public Task<PublishResult> PublishAsync(GitHubRevision revision, CommitStatus status, CancellationToken ct) =>
+        _byHost.TryGetValue(revision.Host, out var host)
+            ? host.Publisher.PublishAsync(revision, status, ct)
+            : Task.FromResult(PublishResult.Failed(FailureKind.Misconfigured, $"no credential is configured for GitHub host {revision.Host}"));
+}
