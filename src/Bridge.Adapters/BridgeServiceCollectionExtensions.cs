@@ -33,11 +33,19 @@ public static partial class BridgeServiceCollectionExtensions
     public static IServiceCollection AddBridge(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<BridgeOptions>().Bind(configuration.GetSection(BridgeOptions.Section));
-        services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.Section)).ValidateDataAnnotations()
+        services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.Section))
+            .PostConfigure(o =>
+            {
+                foreach (var (_, h) in o.AllHosts())
+                    (h.Host, h.Token, h.TokenSecretName, h.AppPrivateKey, h.AppPrivateKeySecretName) =
+                        (Unset(h.Host), Unset(h.Token), Unset(h.TokenSecretName), Unset(h.AppPrivateKey), Unset(h.AppPrivateKeySecretName));
+            })
+            .ValidateDataAnnotations()
             .Validate(o => o.ApiBaseUrl.Scheme == Uri.UriSchemeHttps || o.ApiBaseUrl.IsLoopback, "GitHub:ApiBaseUrl must be an https URL.")
             .ValidateOnStart();
         services.AddOptions<KeyVaultOptions>().Bind(configuration.GetSection(KeyVaultOptions.Section));
         services.AddOptions<AwsOptions>().Bind(configuration.GetSection(AwsOptions.Section))
+            .PostConfigure(o => (o.RoleArn, o.ExternalId, o.WebIdentityAudience) = (Unset(o.RoleArn), Unset(o.ExternalId), Unset(o.WebIdentityAudience)))
             .Validate(o => o.RoleArn is null || IsRoleArn(o.RoleArn), "Aws:RoleArn must look like arn:aws:iam::123456789012:role/name.")
             .Validate(o => o.AccountRoleArns.All(p => AwsNames.IsAccountId(p.Key) && IsRoleArn(p.Value)),
                 "Aws:AccountRoleArns must map 12-digit account ids to role ARNs.")
@@ -194,6 +202,9 @@ public static partial class BridgeServiceCollectionExtensions
     }
 
     private static bool IsRoleArn(string s) => RoleArn().IsMatch(s);
+
+    /// <summary>Templates and settings files write "" for "not used": a blank value counts as unset.</summary>
+    private static string? Unset(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     [GeneratedRegex(@"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$")]
     private static partial Regex RoleArn();

@@ -1,5 +1,6 @@
 using Bridge.Host;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -45,6 +46,28 @@ public sealed class StartupValidationTests
         });
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
         Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public async Task The_example_local_settings_with_a_token_start_and_blank_values_count_as_unset()
+    {
+        var example = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Support.TestEvents.RepoRoot, "src", "Bridge.Functions", "local.settings.example.json")))!;
+        var settings = example["Values"]!.AsObject().ToDictionary(p => p.Key.Replace("__", ":"), p => (string?)p.Value);
+        settings["GitHub:Token"] = "t";
+        settings["Ledger:ConnectionString"] = null;
+        settings["Urls"] = "http://127.0.0.1:0";
+        settings["Bridge:FunctionKey"] = "k";
+        await using var app = BridgeApp.Build([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Logging.ClearProviders();
+        });
+        await app.StartAsync();
+        var aws = app.Services.GetRequiredService<IOptions<Bridge.Adapters.Configuration.AwsOptions>>().Value;
+        Assert.Null(aws.WebIdentityAudience);
+        Assert.Null(aws.RoleArn);
+        Assert.Null(app.Services.GetRequiredService<IOptions<Bridge.Adapters.Configuration.GitHubOptions>>().Value.AppId);
+        await app.StopAsync();
     }
 
     [Fact]
