@@ -23,27 +23,28 @@ public static class BridgeApp
             .ValidateOnStart();
 
         var app = builder.Build();
-        app.MapPost("/api/codepipeline-events", async (HttpContext context, PipelineEventHandler handler, IOptions<BridgeOptions> options) =>
+        var keyHash = new Lazy<byte[]>(() => BridgeHttp.KeyHash(app.Services.GetRequiredService<IOptions<BridgeOptions>>().Value.FunctionKey!));
+        app.MapPost("/api/codepipeline-events", async (HttpContext context, PipelineEventHandler handler) =>
         {
-            if (await RefusedAsync(context, options)) return;
+            if (await RefusedAsync(context, keyHash.Value)) return;
             await BridgeHttp.HandleEventAsync(context, handler);
         });
-        app.MapGet("/api/health", async (HttpContext context, DeepHealthCheck deep, IOptions<BridgeOptions> options) =>
+        app.MapGet("/api/health", async (HttpContext context, DeepHealthCheck deep) =>
         {
             if (context.Request.Query["deep"] != "true") await BridgeHttp.WriteHealthAsync(context.Response);
-            else if (!await RefusedAsync(context, options)) await BridgeHttp.WriteDeepHealthAsync(context.Response, deep, context.RequestAborted);
+            else if (!await RefusedAsync(context, keyHash.Value)) await BridgeHttp.WriteDeepHealthAsync(context.Response, deep, context.RequestAborted);
         });
-        app.MapGet("/api/health/deep", async (HttpContext context, DeepHealthCheck deep, IOptions<BridgeOptions> options) =>
+        app.MapGet("/api/health/deep", async (HttpContext context, DeepHealthCheck deep) =>
         {
-            if (!await RefusedAsync(context, options)) await BridgeHttp.WriteDeepHealthAsync(context.Response, deep, context.RequestAborted);
+            if (!await RefusedAsync(context, keyHash.Value)) await BridgeHttp.WriteDeepHealthAsync(context.Response, deep, context.RequestAborted);
         });
         return app;
     }
 
     /// <summary>Answers 401 (and calls nothing upstream) unless x-functions-key carries the configured key.</summary>
-    private static async Task<bool> RefusedAsync(HttpContext context, IOptions<BridgeOptions> options)
+    private static async Task<bool> RefusedAsync(HttpContext context, byte[] keyHash)
     {
-        if (BridgeHttp.KeyMatches(context.Request.Headers[BridgeHttp.FunctionKeyHeader], options.Value.FunctionKey!)) return false;
+        if (BridgeHttp.KeyMatches(context.Request.Headers[BridgeHttp.FunctionKeyHeader], keyHash)) return false;
         await BridgeHttp.WriteProblemAsync(context.Response, 401, "Unauthorized", $"A valid function key is required in the {BridgeHttp.FunctionKeyHeader} header.");
         return true;
     }

@@ -74,15 +74,26 @@ public static class BridgeHttp
     }
 
     /// <summary>Constant-time comparison of the presented key with the configured one (hashing first equalises lengths).</summary>
-    public static bool KeyMatches(string? presented, string expected) =>
-        presented is not null && CryptographicOperations.FixedTimeEquals(
-            SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+    public static bool KeyMatches(string? presented, string expected) => KeyMatches(presented, KeyHash(expected));
+
+    /// <summary>The same, against a key hashed once at start-up.</summary>
+    public static bool KeyMatches(string? presented, byte[] expectedHash) =>
+        presented is not null && CryptographicOperations.FixedTimeEquals(KeyHash(presented), expectedHash);
+
+    public static byte[] KeyHash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
     /// <summary>The body, or null when it is larger than EventBridge could ever send.</summary>
     internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes) return null;
-        using var buffer = new MemoryStream(request.ContentLength is { } n ? (int)n : 4096);
+        if (request.ContentLength is { } length)
+        {
+            // EventBridge always sends Content-Length: read exactly that, in one buffer, no copies.
+            if (length > MaxBodyBytes) return null;
+            var body = new byte[length];
+            await request.Body.ReadExactlyAsync(body, ct).ConfigureAwait(false);
+            return body;
+        }
+        using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)

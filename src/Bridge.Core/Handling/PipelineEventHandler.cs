@@ -23,6 +23,7 @@ public sealed partial class PipelineEventHandler(
     ILogger<PipelineEventHandler> log)
 {
     private readonly StatusComposer _composer = new(options.ContextPrefix);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Lazy<Task<ResolvedRevisions>>> _lookups = new();
 
     public async Task<EventResult> HandleAsync(ReadOnlyMemory<byte> body, CancellationToken ct)
     {
@@ -108,6 +109,21 @@ public sealed partial class PipelineEventHandler(
         if (facts?.Revisions is { IsEmpty: false } cached)
             return cached;
 
+        // STARTED and the terminal event of a short execution often arrive together: they share one lookup.
+        var key = (e.Pipeline, e.ExecutionId);
+        var lookup = _lookups.GetOrAdd(key, _ => new Lazy<Task<ResolvedRevisions>>(() => LookUpAsync(e, pending, ct)));
+        try
+        {
+            return await lookup.Value.ConfigureAwait(false);
+        }
+        finally
+        {
+            _lookups.TryRemove(KeyValuePair.Create(key, lookup));
+        }
+    }
+
+    private async Task<ResolvedRevisions> LookUpAsync(CodePipelineEvent e, bool pending, CancellationToken ct)
+    {
         var execution = new ExecutionRef(e.Account, e.Region, e.Pipeline, e.ExecutionId);
         var started = time.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(250);

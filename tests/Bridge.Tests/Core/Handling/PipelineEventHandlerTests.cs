@@ -22,7 +22,10 @@ public class PipelineEventHandlerTests
     private readonly InMemoryStatusLedger _ledger = new();
     private readonly HandlerOptions _options = new();
 
-    private PipelineEventHandler Handler() =>
+    private PipelineEventHandler? _handler;
+
+    /// <summary>One handler per test, as the hosts keep one for the process.</summary>
+    private PipelineEventHandler Handler() => _handler ??=
         new(_source, _cache, _ledger, _publisher, new SlotLocks(), new RevisionResolver(), _options, _time, NullLogger<PipelineEventHandler>.Instance);
 
     private Task<EventResult> Handle(JsonObject e) => Handler().HandleAsync(e.Bytes(), CancellationToken.None);
@@ -47,6 +50,19 @@ public class PipelineEventHandlerTests
         await Handle(TestEvents.Pipeline("SUCCEEDED", time: new DateTimeOffset(2026, 11, 26, 9, 5, 0, TimeSpan.Zero)));
         Assert.Equal(1, _source.Calls);
         Assert.Equal([CommitState.Pending, CommitState.Success], _publisher.Posted.Select(p => p.Status.State));
+    }
+
+    [Fact]
+    public async Task Events_of_one_execution_arriving_together_share_one_lookup()
+    {
+        var release = new TaskCompletionSource<IReadOnlyList<ArtifactRevision>>();
+        _source.Gate = release.Task;
+        var started = Handle(TestEvents.Pipeline("STARTED"));
+        var succeeded = Handle(TestEvents.Pipeline("SUCCEEDED", time: new DateTimeOffset(2026, 11, 26, 9, 5, 0, TimeSpan.Zero)));
+        release.SetResult([GitHubV1("o/app", Sha)]);
+        await Task.WhenAll(started, succeeded);
+        Assert.Equal(1, _source.Calls);
+        Assert.Equal(CommitState.Success, _publisher.Posted.Last().Status.State);
     }
 
     [Fact]
@@ -203,6 +219,7 @@ public class PipelineEventHandlerTests
         private readonly Queue<Func<IReadOnlyList<ArtifactRevision>>> _script = new();
         private Func<CancellationToken, Task<IReadOnlyList<ArtifactRevision>>> _default = _ => Task.FromResult<IReadOnlyList<ArtifactRevision>>([]);
         public int Calls;
+        public Task<IReadOnlyList<ArtifactRevision>>? Gate;
 
         public ScriptedSource Then(IReadOnlyList<ArtifactRevision> r) { _script.Enqueue(() => r); return this; }
         public void Always(IReadOnlyList<ArtifactRevision> r) => _default = _ => Task.FromResult(r);
@@ -212,6 +229,7 @@ public class PipelineEventHandlerTests
         public Task<IReadOnlyList<ArtifactRevision>> GetArtifactRevisionsAsync(ExecutionRef execution, CancellationToken ct)
         {
             Interlocked.Increment(ref Calls);
+            if (Gate is { } gate) return gate;
             lock (_script) if (_script.TryDequeue(out var next)) return Task.FromResult(next());
             return _default(ct);
         }
