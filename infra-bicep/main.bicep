@@ -3,11 +3,13 @@
 //
 //  identity    user-assigned managed identity, used for every connection
 //  storage     host storage + deployment package container + ledger table (no shared keys)
-//  keyvault    the GitHub token (RBAC; Key Vault Secrets User for the identity on this vault only)
+//  keyvault    the GitHub token or GitHub App key (RBAC; Key Vault Secrets User for the identity on this vault only)
 //  monitoring  Log Analytics + Application Insights with Entra ID ingestion only
 //  functionapp Flex Consumption (FC1) Linux, dotnet-isolated 10.0, one always-ready HTTP instance
 
 targetScope = 'resourceGroup'
+
+import { gitHubEnterpriseHost } from 'modules/types.bicep'
 
 @description('Azure region of every resource (one that offers Flex Consumption).')
 param location string = resourceGroup().location
@@ -36,16 +38,31 @@ param maximumInstanceCount int = 40
 @description('GitHub REST API base: https://api.github.com, or https://{host}/api/v3 for GitHub Enterprise Server.')
 param gitHubApiBaseUrl string = 'https://api.github.com'
 
-@description('Name of the Key Vault secret that holds the GitHub token.')
+@description('Name of the Key Vault secret that holds the GitHub token (token mode: gitHubAppId empty).')
 param gitHubTokenSecretName string = 'github-token'
+
+@description('GitHub App instead of a token: the app id (digits). Empty or 0: token mode (gitHubTokenSecretName).')
+param gitHubAppId string = ''
+
+@description('GitHub App: name of the Key Vault secret that holds the app\'s private key (PEM). Used only with gitHubAppId.')
+param gitHubAppPrivateKeySecretName string = 'github-app-key'
+
+@description('GitHub App: installation id per repository owner, e.g. {"my-org": 12345678}. Owners not listed are looked up once (GET /repos/{owner}/{repo}/installation).')
+param gitHubAppInstallationIds { *: int } = {}
+
+@description('GitHub Enterprise Server hosts served side by side with gitHubApiBaseUrl (app settings GitHub__Enterprise__{n}__*); their secrets live in the same Key Vault.')
+param gitHubEnterpriseHosts gitHubEnterpriseHost[] = []
 
 @description('ARN of the AWS role the bridge assumes (output BridgeRoleArn of aws-eventbridge/bridge.yaml). Empty: the SDK\'s default credentials are used as they are.')
 param awsRoleArn string = ''
 
-@description('sts:ExternalId the bridge sends with AssumeRole (TrustMode=AwsPrincipal). Empty: none.')
+@description('More AWS accounts: the role to assume per account id (the event\'s account), e.g. {"111122223333": "arn:aws:iam::111122223333:role/codepipeline-github-bridge"}. Accounts not listed use awsRoleArn.')
+param awsAccountRoleArns { *: string } = {}
+
+@description('sts:ExternalId the bridge sends with AssumeRole (TrustMode=AwsPrincipal). Empty: none. Not together with awsWebIdentityAudience (the bridge refuses to start).')
 param awsExternalId string = ''
 
-@description('Planned (secretless AWS, not read by the code yet): the Entra ID app ID URI used as the audience of the token exchanged with sts:AssumeRoleWithWebIdentity. Empty: the setting is omitted.')
+@description('Secretless AWS (TrustMode=EntraOidc, recommended): the Entra ID app ID URI (e.g. api://{application id}); the managed identity gets a token for it and the bridge exchanges it with sts:AssumeRoleWithWebIdentity for awsRoleArn. Equals the stack\'s EntraAudience. Empty: AssumeRole with base credentials.')
 param awsWebIdentityAudience string = ''
 
 @description('AWS region for STS calls (AWS_REGION), e.g. the region of the pipelines. Empty: us-east-1.')
@@ -56,6 +73,11 @@ param awsBaseCredentialsInKeyVault bool = false
 
 @description('Table of the ordering ledger.')
 param ledgerTableName string = 'statusledger'
+
+@description('Ledger rows not written for this many days are removed by the daily LedgerCleanup function.')
+@minValue(1)
+@maxValue(3650)
+param ledgerRetentionDays int = 30
 
 @description('Statuses are posted with context {prefix}/{pipeline}.')
 param statusContextPrefix string = 'codepipeline'
@@ -138,13 +160,19 @@ module functionApp 'modules/functionapp.bicep' = {
     keyVaultUri: keyVault.outputs.vaultUri
     gitHubApiBaseUrl: gitHubApiBaseUrl
     gitHubTokenSecretName: gitHubTokenSecretName
+    gitHubAppId: gitHubAppId
+    gitHubAppPrivateKeySecretName: gitHubAppPrivateKeySecretName
+    gitHubAppInstallationIds: gitHubAppInstallationIds
+    gitHubEnterpriseHosts: gitHubEnterpriseHosts
     awsRoleArn: awsRoleArn
+    awsAccountRoleArns: awsAccountRoleArns
     awsExternalId: awsExternalId
     awsWebIdentityAudience: awsWebIdentityAudience
     awsBaseCredentialsInKeyVault: awsBaseCredentialsInKeyVault
     awsRegion: awsRegion
     ledgerTableServiceUri: storage.outputs.tableEndpoint
     ledgerTableName: storage.outputs.ledgerTableName
+    ledgerRetentionDays: ledgerRetentionDays
     statusContextPrefix: statusContextPrefix
     postStageStatuses: postStageStatuses
   }
@@ -165,7 +193,13 @@ output managedIdentityPrincipalId string = identity.outputs.principalId
 @description('Entra ID tenant: the OIDC issuer AWS trusts is https://sts.windows.net/{tenantId}/ (CloudFormation parameter EntraTenantId).')
 output tenantId string = subscription().tenantId
 
-@description('URI of the Key Vault holding the GitHub token.')
+@description('URL of the IAM OIDC identity provider for secretless AWS (the issuer of the managed identity\'s v1 tokens).')
+output awsOidcProviderUrl string = 'https://sts.windows.net/${subscription().tenantId}/'
+
+@description('The audience the bridge requests (Aws__WebIdentityAudience): the `aud` to trust in AWS (CloudFormation parameter EntraAudience). Empty: secretless AWS is off.')
+output awsWebIdentityAudience string = awsWebIdentityAudience
+
+@description('URI of the Key Vault holding the GitHub token or GitHub App key.')
 output keyVaultUri string = keyVault.outputs.vaultUri
 
 @description('Name of the Key Vault (az keyvault secret set --vault-name).')

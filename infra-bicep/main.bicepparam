@@ -18,10 +18,24 @@ param maximumInstanceCount = 40
 param gitHubApiBaseUrl = readEnvironmentVariable('BRIDGE_GITHUB_API_BASE_URL', 'https://api.github.com')
 param gitHubTokenSecretName = 'github-token'
 
+// GitHub App instead of a token (docs/deploy.md, "GitHub App instead of a token"): the app id, and the
+// Key Vault secret holding its private key (PEM). Empty app id: the token above is used.
+param gitHubAppId = readEnvironmentVariable('BRIDGE_GITHUB_APP_ID', '')
+param gitHubAppPrivateKeySecretName = readEnvironmentVariable('BRIDGE_GITHUB_APP_PRIVATE_KEY_SECRET_NAME', 'github-app-key')
+// Optional, JSON: installation id per repository owner, e.g. {"my-org": 12345678}. Owners not listed are looked up.
+param gitHubAppInstallationIds = json(readEnvironmentVariable('BRIDGE_GITHUB_APP_INSTALLATION_IDS', '{}'))
+
+// GitHub Enterprise Server hosts side by side (docs/deploy.md), JSON, e.g.
+//   [{"apiBaseUrl": "https://ghe.example.com/api/v3", "tokenSecretName": "ghe-token"}]
+// or with an app: "appId": 12, "appPrivateKeySecretName": "ghe-app-key", "installationIds": {"my-org": 34}.
+param gitHubEnterpriseHosts = json(readEnvironmentVariable('BRIDGE_GITHUB_ENTERPRISE_HOSTS', '[]'))
+
 // The bridge's AWS role: output BridgeRoleArn of aws-eventbridge/bridge.yaml. Its name is a stack
 // parameter (BridgeRoleName, default codepipeline-github-bridge), so it is known in advance:
 //   arn:aws:iam::<aws-account-id>:role/codepipeline-github-bridge
 param awsRoleArn = readEnvironmentVariable('BRIDGE_AWS_ROLE_ARN', '')
+// More AWS accounts (optional, JSON): {"<account id>": "<role ARN in that account>"}; others use awsRoleArn.
+param awsAccountRoleArns = json(readEnvironmentVariable('BRIDGE_AWS_ACCOUNT_ROLE_ARNS', '{}'))
 
 // Region of the STS endpoint (AWS_REGION), e.g. where the pipelines run. Empty: us-east-1.
 param awsRegion = readEnvironmentVariable('BRIDGE_AWS_REGION', '')
@@ -31,11 +45,13 @@ param awsRegion = readEnvironmentVariable('BRIDGE_AWS_REGION', '')
 param awsExternalId = readEnvironmentVariable('BRIDGE_AWS_EXTERNAL_ID', '')
 param awsBaseCredentialsInKeyVault = bool(readEnvironmentVariable('BRIDGE_AWS_BASE_CREDENTIALS_IN_KEY_VAULT', 'false'))
 
-// TrustMode=EntraOidc (secretless; read by the code once it supports it): the Entra ID app ID URI,
-// e.g. api://<application-id>, the same value as the stack's EntraAudience.
+// TrustMode=EntraOidc (secretless, recommended): the Entra ID app ID URI, e.g. api://<application-id>,
+// the same value as the stack's EntraAudience. Leave BRIDGE_AWS_EXTERNAL_ID unset with it.
 param awsWebIdentityAudience = readEnvironmentVariable('BRIDGE_AWS_WEB_IDENTITY_AUDIENCE', '')
 
 param ledgerTableName = 'statusledger'
+// Rows not written for this many days are removed by the daily LedgerCleanup function.
+param ledgerRetentionDays = int(readEnvironmentVariable('BRIDGE_LEDGER_RETENTION_DAYS', '30'))
 param statusContextPrefix = 'codepipeline'
 // true needs SendStageEvents=true in the stack.
 param postStageStatuses = bool(readEnvironmentVariable('BRIDGE_POST_STAGE_STATUSES', 'false'))

@@ -1,6 +1,8 @@
 // Flex Consumption (FC1) Linux function app running the bridge (.NET 10 isolated worker).
 // Every connection uses the user-assigned identity: no keys or connection strings in settings.
 
+import { gitHubEnterpriseHost } from 'types.bicep'
+
 @description('Name of the function app (also its host name: {name}.azurewebsites.net).')
 param name string
 
@@ -44,22 +46,37 @@ param maximumInstanceCount int
 // The bridge's settings: each {Section}__{Property} binds a property of an options class in
 // src/Bridge.Adapters/Configuration (tests/Bridge.Infra.Tests checks the names against them).
 
-@description('KeyVault__VaultUri: the vault holding the GitHub token.')
+@description('KeyVault__VaultUri: the vault holding the GitHub token or GitHub App key.')
 param keyVaultUri string
 
 @description('GitHub__ApiBaseUrl: https://api.github.com, or https://{host}/api/v3 for GitHub Enterprise Server.')
 param gitHubApiBaseUrl string
 
-@description('GitHub__TokenSecretName: name of the Key Vault secret holding the token.')
+@description('GitHub__TokenSecretName: name of the Key Vault secret holding the token (emitted in token mode only).')
 param gitHubTokenSecretName string
+
+@description('GitHub__AppId: the GitHub App to authenticate as. Empty or 0: token mode.')
+param gitHubAppId string
+
+@description('GitHub__AppPrivateKeySecretName: name of the Key Vault secret holding the app\'s private key (emitted with gitHubAppId only).')
+param gitHubAppPrivateKeySecretName string
+
+@description('GitHub__InstallationIds__{owner}: the app\'s installation id per owner (emitted with gitHubAppId only).')
+param gitHubAppInstallationIds { *: int }
+
+@description('GitHub__Enterprise__{n}__*: GitHub Enterprise Server hosts side by side.')
+param gitHubEnterpriseHosts gitHubEnterpriseHost[]
 
 @description('Aws__RoleArn: role assumed to call GetPipelineExecution. Empty: the setting is omitted.')
 param awsRoleArn string
 
+@description('Aws__AccountRoleArns__{account}: the role to assume per AWS account id.')
+param awsAccountRoleArns { *: string }
+
 @description('Aws__ExternalId: sts:ExternalId sent with AssumeRole. Empty: the setting is omitted.')
 param awsExternalId string
 
-@description('Aws__WebIdentityAudience (planned, secretless AWS): the Entra ID app ID URI whose token is exchanged with sts:AssumeRoleWithWebIdentity. Empty: the setting is omitted.')
+@description('Aws__WebIdentityAudience (secretless AWS): the Entra ID app ID URI; the managed identity\'s token for it is exchanged with sts:AssumeRoleWithWebIdentity. Empty: the setting is omitted.')
 param awsWebIdentityAudience string
 
 @description('Base AWS credentials for sts:AssumeRole (TrustMode=AwsPrincipal): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY become Key Vault references to the secrets aws-access-key-id and aws-secret-access-key.')
@@ -73,6 +90,9 @@ param ledgerTableServiceUri string
 
 @description('Ledger__TableName: table of the ordering ledger.')
 param ledgerTableName string
+
+@description('Ledger__RetentionDays: rows not written for this many days are removed by LedgerCleanup.')
+param ledgerRetentionDays int
 
 @description('Statuses__ContextPrefix: statuses are posted with context {prefix}/{pipeline}.')
 param statusContextPrefix string
@@ -117,16 +137,16 @@ var baseAppSettings = [
     value: gitHubApiBaseUrl
   }
   {
-    name: 'GitHub__TokenSecretName'
-    value: gitHubTokenSecretName
-  }
-  {
     name: 'Ledger__TableServiceUri'
     value: ledgerTableServiceUri
   }
   {
     name: 'Ledger__TableName'
     value: ledgerTableName
+  }
+  {
+    name: 'Ledger__RetentionDays'
+    value: string(ledgerRetentionDays)
   }
   {
     name: 'Statuses__ContextPrefix'
@@ -138,6 +158,82 @@ var baseAppSettings = [
   }
 ]
 
+// github.com (or the one host of gitHubApiBaseUrl): a token, or a GitHub App. Both in one would be refused at start-up.
+var useGitHubApp = !empty(gitHubAppId) && gitHubAppId != '0'
+var gitHubCredentialAppSettings = useGitHubApp
+  ? concat(
+      [
+        {
+          name: 'GitHub__AppId'
+          value: gitHubAppId
+        }
+        {
+          name: 'GitHub__AppPrivateKeySecretName'
+          value: gitHubAppPrivateKeySecretName
+        }
+      ],
+      map(items(gitHubAppInstallationIds), owner => {
+        name: 'GitHub__InstallationIds__${owner.key}'
+        value: string(owner.value)
+      })
+    )
+  : [
+      {
+        name: 'GitHub__TokenSecretName'
+        value: gitHubTokenSecretName
+      }
+    ]
+
+// GitHub Enterprise Server hosts: GitHub__Enterprise__{n}__{Property}, only the properties given.
+var gitHubEnterpriseAppSettings = flatten(map(gitHubEnterpriseHosts, (host, n) => concat(
+  [
+    {
+      name: 'GitHub__Enterprise__${n}__ApiBaseUrl'
+      value: host.apiBaseUrl
+    }
+  ],
+  empty(host.?host ?? '')
+    ? []
+    : [
+        {
+          name: 'GitHub__Enterprise__${n}__Host'
+          value: host.?host ?? ''
+        }
+      ],
+  empty(host.?tokenSecretName ?? '')
+    ? []
+    : [
+        {
+          name: 'GitHub__Enterprise__${n}__TokenSecretName'
+          value: host.?tokenSecretName ?? ''
+        }
+      ],
+  (host.?appId ?? 0) == 0
+    ? []
+    : [
+        {
+          name: 'GitHub__Enterprise__${n}__AppId'
+          value: string(host.?appId ?? 0)
+        }
+      ],
+  empty(host.?appPrivateKeySecretName ?? '')
+    ? []
+    : [
+        {
+          name: 'GitHub__Enterprise__${n}__AppPrivateKeySecretName'
+          value: host.?appPrivateKeySecretName ?? ''
+        }
+      ],
+  map(items(host.?installationIds ?? {}), owner => {
+    name: 'GitHub__Enterprise__${n}__InstallationIds__${owner.key}'
+    value: string(owner.value)
+  }),
+  map(host.?connectionArns ?? [], (arn, i) => {
+    name: 'GitHub__Enterprise__${n}__ConnectionArns__${i}'
+    value: arn
+  })
+)))
+
 // Settings that exist only when given: an empty string would bind "" instead of "unset".
 var optionalAppSettings = concat(
   empty(awsRoleArn)
@@ -148,6 +244,10 @@ var optionalAppSettings = concat(
           value: awsRoleArn
         }
       ],
+  map(items(awsAccountRoleArns), account => {
+    name: 'Aws__AccountRoleArns__${account.key}'
+    value: account.value
+  }),
   empty(awsExternalId)
     ? []
     : [
@@ -222,7 +322,7 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      appSettings: concat(baseAppSettings, optionalAppSettings)
+      appSettings: concat(baseAppSettings, gitHubCredentialAppSettings, gitHubEnterpriseAppSettings, optionalAppSettings)
     }
     functionAppConfig: {
       deployment: {

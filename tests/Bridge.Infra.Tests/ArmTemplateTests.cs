@@ -48,6 +48,10 @@ public sealed class ArmTemplateTests
             "Ledger__TableServiceUri", "Ledger__TableName", "Statuses__ContextPrefix", "Statuses__PostStageStatuses",
             "AZURE_CLIENT_ID", "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId",
             "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "Aws__WebIdentityAudience", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION",
+            "Aws__AccountRoleArns__0", "GitHub__AppId", "GitHub__AppPrivateKeySecretName", "GitHub__InstallationIds__0", "Ledger__RetentionDays",
+            "GitHub__Enterprise__0__ApiBaseUrl", "GitHub__Enterprise__0__Host", "GitHub__Enterprise__0__TokenSecretName",
+            "GitHub__Enterprise__0__AppId", "GitHub__Enterprise__0__AppPrivateKeySecretName",
+            "GitHub__Enterprise__0__InstallationIds__0", "GitHub__Enterprise__0__ConnectionArns__0",
         ];
         Assert.Superset(expected.ToHashSet(StringComparer.Ordinal), names);
     }

@@ -139,6 +139,15 @@ public sealed class MutationTests
     [InlineData("Github__ApiBaseUrl")] // section spelled GitHub
     [InlineData("Ledgers__TableName")] // no such section
     [InlineData("Statuses__ContextPrefix__x")] // not a dictionary
+    [InlineData("GitHub__WebHost")] // computed, no setter
+    [InlineData("GitHub__Enterprise")] // a list of objects, not a value
+    [InlineData("GitHub__Enterprise__0")] // an object, not a value
+    [InlineData("GitHub__Enterprise__first__ApiBaseUrl")] // a list takes an index
+    [InlineData("GitHub__Enterprise__0__ApiBaseURL")] // wrong case inside a list element
+    [InlineData("GitHub__Enterprise__0__TokenCacheTtl")] // GitHubOptions only, not on GitHubHostOptions
+    [InlineData("GitHub__Enterprise__0__ConnectionArns__x")] // a list of strings takes an index
+    [InlineData("GitHub__InstallationIds__my-org__x")] // a dictionary of numbers takes one key
+    [InlineData("Aws__AccountRoleArns")] // a dictionary takes a key
     public void An_app_setting_that_binds_nothing_is_reported(string name)
     {
         var arm = Templates.Arm.DeepClone();
@@ -149,13 +158,34 @@ public sealed class MutationTests
         Assert.Contains(findings, f => f.Contains(name, StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void A_dictionary_entry_setting_binds()
+    [Theory]
+    [InlineData("Aws__AccountRoleArns__123456789012")] // dictionary entry
+    [InlineData("GitHub__AppId")] // declared on the base class GitHubHostOptions
+    [InlineData("GitHub__AppPrivateKeySecretName")]
+    [InlineData("GitHub__InstallationIds__my-org")] // inherited dictionary
+    [InlineData("GitHub__TokenCacheTtl")] // declared on GitHubOptions itself
+    [InlineData("GitHub__Enterprise__0__ApiBaseUrl")] // list element's property
+    [InlineData("GitHub__Enterprise__12__AppId")]
+    [InlineData("GitHub__Enterprise__1__InstallationIds__my-org")] // dictionary inside a list element
+    [InlineData("GitHub__Enterprise__0__ConnectionArns__3")] // list inside a list element
+    [InlineData("Ledger__RetentionDays")]
+    public void A_setting_that_binds_a_property_is_accepted(string name)
     {
         var arm = Templates.Arm.DeepClone();
-        BaseAppSettings(arm).Add(new JsonObject { ["name"] = "Aws__AccountRoleArns__123456789012", ["value"] = "arn:aws:iam::123456789012:role/x" });
+        BaseAppSettings(arm).Add(new JsonObject { ["name"] = name, ["value"] = "1" });
 
         Assert.Empty(ArmChecks.AppSettingsBindOptions(arm, Templates.Options));
+    }
+
+    [Fact]
+    public void A_setting_whose_name_is_built_with_format_is_read_and_checked()
+    {
+        var arm = Templates.Arm.DeepClone();
+        Arm.FunctionAppTemplates(arm).Single()["variables"]!["mutatedEnterpriseSettings"] =
+            "[map(range(0, 2), lambda('n', createObject('name', format('GitHub__Enterprise__{0}__ApiBaseUrI', lambdaVariables('n')), 'value', 'https://ghe.example.com/api/v3')))]";
+
+        Assert.Contains(Arm.AppSettings(arm), s => s.Name == "GitHub__Enterprise__0__ApiBaseUrI");
+        Assert.Contains(ArmChecks.AppSettingsBindOptions(arm, Templates.Options), f => f.Contains("GitHub__Enterprise__0__ApiBaseUrI", StringComparison.Ordinal));
     }
 
     /// <summary>The literal app settings array of the function app's template (a Bicep variable).</summary>

@@ -63,7 +63,8 @@ internal static partial class Arm
     /// <summary>
     /// The app settings of the function app(s), however Bicep wrote them: literal <c>{ name, value }</c>
     /// objects (in <c>siteConfig.appSettings</c> or in a variable it reads), <c>createObject('name', 'X',
-    /// 'value', ...)</c> in expressions (settings emitted under a condition), and keys of
+    /// 'value', ...)</c> in expressions (settings emitted under a condition; a <c>format('A__{0}__B', ...)</c>
+    /// name, built in a lambda, is read with each placeholder as <c>0</c>), and keys of
     /// <c>Microsoft.Web/sites/config</c> <c>appsettings</c> resources.
     /// </summary>
     public static IReadOnlyList<AppSetting> AppSettings(JsonNode template)
@@ -130,6 +131,17 @@ internal static partial class Arm
                     settings.Add(new AppSetting(match.Groups["name"].Value, match.Groups["value"].Value, path));
                 }
 
+                // Names built in a loop or lambda: format('GitHub__Enterprise__{0}__ApiBaseUrl', ...). Each
+                // placeholder stands for an index or a key, checked as "0"; the value is the expression up to
+                // the next setting (read for secret markers only).
+                foreach (Match match in CreateObjectFormattedSetting().Matches(text))
+                {
+                    var name = FormatPlaceholder().Replace(match.Groups["format"].Value, "0");
+                    var next = text.IndexOf("createObject('name'", match.Index + match.Length, StringComparison.Ordinal);
+                    var expression = next < 0 ? text[(match.Index + match.Length)..] : text[(match.Index + match.Length)..next];
+                    settings.Add(new AppSetting(name, expression, path));
+                }
+
                 break;
         }
     }
@@ -160,6 +172,13 @@ internal static partial class Arm
     // createObject('name', 'Aws__ExternalId', 'value', parameters('awsExternalId'))
     [GeneratedRegex(@"createObject\('name',\s*'(?<name>[^']+)',\s*'value',\s*(?<value>[^)]*\)?)", RegexOptions.CultureInvariant)]
     private static partial Regex CreateObjectSetting();
+
+    // createObject('name', format('GitHub__Enterprise__{0}__ApiBaseUrl', lambdaVariables('n')), 'value', ...)
+    [GeneratedRegex(@"createObject\('name',\s*format\('(?<format>[^']+)'", RegexOptions.CultureInvariant)]
+    private static partial Regex CreateObjectFormattedSetting();
+
+    [GeneratedRegex(@"\{\d+\}", RegexOptions.CultureInvariant)]
+    private static partial Regex FormatPlaceholder();
 
     /// <summary>Every string anywhere under <paramref name="node"/>.</summary>
     public static IEnumerable<string> Strings(JsonNode? node)
