@@ -53,14 +53,7 @@ internal static class Load
         var failures = 0;
         var next = -1;
 
-        using var sampler = new ResourceSampler();
-        var gen0 = GC.CollectionCount(0);
-        var gen1 = GC.CollectionCount(1);
-        var gen2 = GC.CollectionCount(2);
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var machine = MachineCpu.BusySeconds();
-        var wall = Stopwatch.StartNew();
+        using var meter = new PhaseMeter();
 
         var workers = Enumerable.Range(0, Math.Min(concurrency, count)).Select(_ => Task.Run(async () =>
         {
@@ -82,15 +75,7 @@ internal static class Load
         })).ToArray();
         await Task.WhenAll(workers);
 
-        wall.Stop();
-        var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        var machineUsed = MachineCpu.BusySeconds() - machine;
-        var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-        var (peakWs, peakHeap) = sampler.Stop();
-        return new PhaseResult(name, count, wall.Elapsed, Latency.Of(latencies),
-            codes.Where(c => c != 0).GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count()), failures,
-            cpuUsed, bytes, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2, peakWs, peakHeap,
-            machineUsed is { } m ? Math.Max(0, (m - cpuUsed.TotalSeconds) / wall.Elapsed.TotalSeconds) : null);
+        return meter.Finish(name, count, latencies, codes, failures);
     }
 
     /// <summary>
@@ -105,12 +90,7 @@ internal static class Load
         var failures = 0;
         var tasks = new Task[count];
 
-        using var sampler = new ResourceSampler();
-        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var machine = MachineCpu.BusySeconds();
-        var wall = Stopwatch.StartNew();
+        using var meter = new PhaseMeter();
         var origin = Stopwatch.GetTimestamp();
         var ticksPerRequest = Stopwatch.Frequency / rate;
 
@@ -139,15 +119,7 @@ internal static class Load
         }
         await Task.WhenAll(tasks);
 
-        wall.Stop();
-        var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        var machineUsed = MachineCpu.BusySeconds() - machine;
-        var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-        var (peakWs, peakHeap) = sampler.Stop();
-        return new PhaseResult(name, count, wall.Elapsed, Latency.Of(latencies),
-            codes.Where(c => c != 0).GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count()), failures,
-            cpuUsed, bytes, GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2, peakWs, peakHeap,
-            machineUsed is { } m ? Math.Max(0, (m - cpuUsed.TotalSeconds) / wall.Elapsed.TotalSeconds) : null);
+        return meter.Finish(name, count, latencies, codes, failures);
     }
 
     public static HttpClient CreateClient(Uri baseAddress, int connections) => new(new SocketsHttpHandler
@@ -245,4 +217,30 @@ internal static class MachineCpu
         }
         return (false, waited.Elapsed);
     }
+}
+
+/// <summary>What a phase used: wall time, this process's CPU, other processes' CPU, allocations, GCs and peak memory.</summary>
+internal sealed class PhaseMeter : IDisposable
+{
+    private readonly ResourceSampler _sampler = new();
+    private readonly (int Gen0, int Gen1, int Gen2) _gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+    private readonly long _allocated = GC.GetTotalAllocatedBytes(precise: true);
+    private readonly TimeSpan _cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    private readonly double? _machine = MachineCpu.BusySeconds();
+    private readonly Stopwatch _wall = Stopwatch.StartNew();
+
+    public PhaseResult Finish(string name, int count, long[] latencies, int[] codes, int failures)
+    {
+        _wall.Stop();
+        var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - _cpu;
+        var machineUsed = MachineCpu.BusySeconds() - _machine;
+        var bytes = GC.GetTotalAllocatedBytes(precise: true) - _allocated;
+        var (peakWs, peakHeap) = _sampler.Stop();
+        return new PhaseResult(name, count, _wall.Elapsed, Latency.Of(latencies),
+            codes.Where(c => c != 0).GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count()), failures,
+            cpuUsed, bytes, GC.CollectionCount(0) - _gcs.Gen0, GC.CollectionCount(1) - _gcs.Gen1, GC.CollectionCount(2) - _gcs.Gen2, peakWs, peakHeap,
+            machineUsed is { } m ? Math.Max(0, (m - cpuUsed.TotalSeconds) / _wall.Elapsed.TotalSeconds) : null);
+    }
+
+    public void Dispose() => _sampler.Dispose();
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.Runtime;
 using Bridge.Adapters.Aws;
 using Bridge.Host;
+using Bridge.Host.Sandbox;
 using Bridge.Sandbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -43,21 +44,14 @@ internal sealed class Rig : IAsyncDisposable
         // The fake only reports x-ratelimit-* (it never refuses); keep "remaining" above zero on long runs.
         rig.GitHub.RateLimit = 10_000_000;
 
-        var settings = new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Bridge:FunctionKey"] = FunctionKey,
-            ["GitHub:ApiBaseUrl"] = rig.GitHub.ApiAddress.ToString(),
-            ["GitHub:Host"] = "github.com",
-            ["GitHub:Token"] = GitHubToken,
-            ["GitHub:MaxWritesPerMinute"] = o.MaxWritesPerMinute.ToString(CultureInfo.InvariantCulture),
-            ["GitHub:MaxConcurrentWrites"] = o.MaxConcurrentWrites.ToString(CultureInfo.InvariantCulture),
-            ["AWS_ENDPOINT_URL_CODEPIPELINE"] = rig.CodePipeline.BaseAddress.ToString(),
-            ["AWS_ENDPOINT_URL_STS"] = rig.Sts.BaseAddress.ToString(),
-            ["AWS_REGION"] = Workload.Region,
-            ["Aws:RoleArn"] = RoleArn,
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        var settings = LoopbackWiring.Settings(rig.GitHub, rig.CodePipeline, rig.Sts, Workload.Region);
+        settings["Urls"] = "http://127.0.0.1:0";
+        settings["Bridge:FunctionKey"] = FunctionKey;
+        settings["GitHub:Token"] = GitHubToken;
+        settings["GitHub:MaxWritesPerMinute"] = o.MaxWritesPerMinute.ToString(CultureInfo.InvariantCulture);
+        settings["GitHub:MaxConcurrentWrites"] = o.MaxConcurrentWrites.ToString(CultureInfo.InvariantCulture);
+        settings["Aws:RoleArn"] = RoleArn;
+        settings["Logging:LogLevel:Default"] = "Warning";
         if (o.Tables is { } tables)
         {
             // A fresh table per run: rows left by an earlier run (same seed, same commits) would turn every event into a duplicate.

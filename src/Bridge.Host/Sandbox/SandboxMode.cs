@@ -29,23 +29,17 @@ public static class SandboxMode
 
         var app = BridgeApp.Build(args.Where(a => a != Flag && !a.StartsWith("--samples", StringComparison.Ordinal)).ToArray(), builder =>
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Bridge:FunctionKey"] = builder.Configuration["Bridge:FunctionKey"] ?? SandboxKey,
-                ["GitHub:ApiBaseUrl"] = github.ApiAddress.ToString(),
-                ["GitHub:Host"] = "github.com",
-                ["GitHub:Token"] = "sandbox-token",
-                ["KeyVault:VaultUri"] = null,
-                ["AWS_ENDPOINT_URL_CODEPIPELINE"] = codePipeline.BaseAddress.ToString(),
-                ["AWS_ENDPOINT_URL_STS"] = sts.BaseAddress.ToString(),
-                ["AWS_REGION"] = "eu-west-1",
-                ["Aws:RoleArn"] = "arn:aws:iam::111122223333:role/codepipeline-github-bridge",
-                ["Ledger:ConnectionString"] = null,
-                ["Ledger:TableServiceUri"] = null,
-                // The replay prints each outcome; the structured per-event lines are there with Logging__LogLevel__Bridge=Information.
-                ["Logging:LogLevel:Bridge"] = builder.Configuration["Logging:LogLevel:Bridge"] ?? "Warning",
-                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
-            });
+            var settings = LoopbackWiring.Settings(github, codePipeline, sts, "eu-west-1");
+            settings["Bridge:FunctionKey"] = builder.Configuration["Bridge:FunctionKey"] ?? SandboxKey;
+            settings["GitHub:Token"] = "sandbox-token";
+            settings["KeyVault:VaultUri"] = null;
+            settings["Aws:RoleArn"] = "arn:aws:iam::111122223333:role/codepipeline-github-bridge";
+            settings["Ledger:ConnectionString"] = null;
+            settings["Ledger:TableServiceUri"] = null;
+            // The replay prints each outcome; the structured per-event lines are there with Logging__LogLevel__Bridge=Information.
+            settings["Logging:LogLevel:Bridge"] = builder.Configuration["Logging:LogLevel:Bridge"] ?? "Warning";
+            settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
+            builder.Configuration.AddInMemoryCollection(settings);
             builder.Services.AddSingleton(new AwsBaseCredentials(() => new BasicAWSCredentials("AKIASANDBOXEXAMPLE00", "sandbox/secret/not/a/real/key")));
         });
         await app.StartAsync();

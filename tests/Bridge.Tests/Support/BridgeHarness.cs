@@ -7,6 +7,7 @@ using Azure.Core.Pipeline;
 using Azure.Security.KeyVault.Secrets;
 using Bridge.Adapters.Aws;
 using Bridge.Host;
+using Bridge.Host.Sandbox;
 using Bridge.Sandbox;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -75,21 +76,14 @@ public sealed class BridgeHarness : IAsyncDisposable
         h.GitHub.AcceptToken(TestSecrets.GitHubToken);
         h.KeyVault.SetSecret("github-token", TestSecrets.GitHubToken);
 
-        var settings = new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Bridge:FunctionKey"] = TestSecrets.FunctionKey,
-            ["GitHub:ApiBaseUrl"] = h.GitHub.ApiAddress.ToString(),
-            ["GitHub:Host"] = "github.com",
-            ["GitHub:MaxWritesPerMinute"] = "100000",
-            ["AWS_ENDPOINT_URL_CODEPIPELINE"] = h.CodePipeline.BaseAddress.ToString(),
-            ["AWS_ENDPOINT_URL_STS"] = h.Sts.BaseAddress.ToString(),
-            ["AWS_REGION"] = TestEvents.Region,
-            ["Aws:RoleArn"] = options.RoleArn,
-            ["Ledger:ConnectionString"] = options.TablesConnectionString,
-            ["Ledger:TableName"] = options.TableName,
-            ["Logging:LogLevel:Default"] = "Information",
-        };
+        var settings = LoopbackWiring.Settings(h.GitHub, h.CodePipeline, h.Sts, TestEvents.Region);
+        settings["Urls"] = "http://127.0.0.1:0";
+        settings["Bridge:FunctionKey"] = TestSecrets.FunctionKey;
+        settings["GitHub:MaxWritesPerMinute"] = "100000";
+        settings["Aws:RoleArn"] = options.RoleArn;
+        settings["Ledger:ConnectionString"] = options.TablesConnectionString;
+        settings["Ledger:TableName"] = options.TableName;
+        settings["Logging:LogLevel:Default"] = "Information";
         if (options.UseKeyVault) settings["KeyVault:VaultUri"] = h.KeyVault.BaseAddress.ToString();
         else settings["GitHub:Token"] = TestSecrets.GitHubToken;
         foreach (var (k, v) in options.Settings) settings[k] = v;
