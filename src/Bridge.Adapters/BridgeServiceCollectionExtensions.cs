@@ -64,7 +64,8 @@ public static partial class BridgeServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TokenCredential>(sp => new DefaultAzureCredential());
-        services.TryAddSingleton(new SecretClientOptions());
+        // The SDK's default retries (3, from 0.8 s, exponential) would outlast EventBridge's 5 s; these fit the request budget.
+        services.TryAddSingleton(new SecretClientOptions { Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(200), NetworkTimeout = TimeSpan.FromSeconds(2) } });
         services.TryAddSingleton(new AwsBaseCredentials());
 
         services.TryAddSingleton(new AwsEndpoints(configuration));
@@ -147,8 +148,9 @@ public static partial class BridgeServiceCollectionExtensions
     private static IStatusLedger CreateLedger(IServiceProvider sp)
     {
         var o = sp.GetRequiredService<IOptions<LedgerOptions>>().Value;
-        TableServiceClient? service = o.ConnectionString is { Length: > 0 } cs ? new TableServiceClient(cs)
-            : o.TableServiceUri is { } uri ? new TableServiceClient(uri, sp.GetRequiredService<TokenCredential>())
+        var tableOptions = new TableClientOptions { Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(100), NetworkTimeout = TimeSpan.FromSeconds(2) } };
+        TableServiceClient? service = o.ConnectionString is { Length: > 0 } cs ? new TableServiceClient(cs, tableOptions)
+            : o.TableServiceUri is { } uri ? new TableServiceClient(uri, sp.GetRequiredService<TokenCredential>(), tableOptions)
             : null;
         if (service is null)
         {
