@@ -49,6 +49,12 @@ public sealed class SecretlessAwsTests(ManagedIdentityFixture identity) : IAsync
         Assert.Equal("codepipeline-github-bridge-111122223333", call.RoleSessionName);
         Assert.Equal(call.IssuedAccessKeyId, Assert.Single(_h.CodePipeline.Signers).AccessKeyId);
         Assert.DoesNotContain(_h.Sts.Requests, r => r.Body.Contains(TestSecrets.BaseAccessKeyId));
+
+        var logs = _h.AllLogText();
+        var issued = _h.Sts.LookupIssued(call.IssuedAccessKeyId!)!;
+        Assert.DoesNotContain(call.WebIdentityToken!, logs);
+        Assert.DoesNotContain(issued.SecretAccessKey, logs);
+        Assert.DoesNotContain(issued.SessionToken!, logs);
     }
 
     [Fact]
