@@ -39,8 +39,7 @@ public class GitHubHostOptions
     /// <summary>Enterprise Server: the CodeConnections connection ARNs that point at this host (needed only with several Enterprise hosts).</summary>
     public List<string> ConnectionArns { get; set; } = [];
 
-    public string WebHost => Host is { Length: > 0 } h ? h.ToLowerInvariant()
-        : ApiBaseUrl.Host.Equals("api.github.com", StringComparison.OrdinalIgnoreCase) ? "github.com" : ApiBaseUrl.Host.ToLowerInvariant();
+    public string WebHost => Host is { Length: > 0 } h ? h.ToLowerInvariant() : Bridge.Core.Revisions.RevisionResolver.WebHostFor(ApiBaseUrl);
 
     public bool IsApp => AppId is not null;
 

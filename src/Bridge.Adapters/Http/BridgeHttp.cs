@@ -73,10 +73,7 @@ public static class BridgeHttp
             results.Select(r => new CheckBody(r.Name, r.Ok ? "pass" : "fail", r.Detail)).ToList()), Json.DeepHealthBody, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Constant-time comparison of the presented key with the configured one (hashing first equalises lengths).</summary>
-    public static bool KeyMatches(string? presented, string expected) => KeyMatches(presented, KeyHash(expected));
-
-    /// <summary>The same, against a key hashed once at start-up.</summary>
+    /// <summary>Constant-time comparison of the presented key with the configured one, hashed once at start-up (hashing equalises lengths).</summary>
     public static bool KeyMatches(string? presented, byte[] expectedHash) =>
         presented is not null && CryptographicOperations.FixedTimeEquals(KeyHash(presented), expectedHash);
 
