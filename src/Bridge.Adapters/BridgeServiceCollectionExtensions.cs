@@ -41,7 +41,6 @@ public static partial class BridgeServiceCollectionExtensions
                         (Unset(h.Host), Unset(h.Token), Unset(h.TokenSecretName), Unset(h.AppPrivateKey), Unset(h.AppPrivateKeySecretName));
             })
             .ValidateDataAnnotations()
-            .Validate(o => o.ApiBaseUrl.Scheme == Uri.UriSchemeHttps || o.ApiBaseUrl.IsLoopback, "GitHub:ApiBaseUrl must be an https URL.")
             .ValidateOnStart();
         services.AddOptions<KeyVaultOptions>().Bind(configuration.GetSection(KeyVaultOptions.Section));
         services.AddOptions<AwsOptions>().Bind(configuration.GetSection(AwsOptions.Section))
@@ -196,7 +195,7 @@ public static partial class BridgeServiceCollectionExtensions
         foreach (var (prefix, host) in gh.AllHosts())
         {
             if (host.CredentialProblem(prefix, kv.VaultUri is not null) is { } problem) return problem;
-            if (prefix != GitHubOptions.Section && host.ApiBaseUrl.Scheme != Uri.UriSchemeHttps && !host.ApiBaseUrl.IsLoopback)
+            if (host.ApiBaseUrl.Scheme != Uri.UriSchemeHttps && !host.ApiBaseUrl.IsLoopback)
                 return $"{prefix}:ApiBaseUrl must be an https URL.";
         }
         var duplicate = gh.AllHosts().GroupBy(h => h.Host.WebHost).FirstOrDefault(g => g.Count() > 1);

@@ -36,25 +36,26 @@ public sealed class OctokitStatusPublisher(
     public async Task<PublishResult> PublishAsync(GitHubRevision revision, CommitStatus status, CancellationToken ct)
     {
         var token = await tokens.GetTokenAsync(revision.Owner, revision.Repository, false, ct).ConfigureAwait(false);
-        var result = await PostAsync(token, revision, status, ct).ConfigureAwait(false);
-        if (result is { Failure: FailureKind.Misconfigured, RetryAfter: null } && result.Message?.StartsWith("401", StringComparison.Ordinal) == true)
+        var (result, tokenRejected) = await PostAsync(token, revision, status, ct).ConfigureAwait(false);
+        if (tokenRejected)
         {
             // The token may have been rotated in Key Vault, or an installation token revoked: get a fresh one once.
             var fresh = await tokens.GetTokenAsync(revision.Owner, revision.Repository, true, ct).ConfigureAwait(false);
-            if (fresh != token) result = await PostAsync(fresh, revision, status, ct).ConfigureAwait(false);
+            if (fresh != token) (result, _) = await PostAsync(fresh, revision, status, ct).ConfigureAwait(false);
         }
         return result;
     }
 
-    private async Task<PublishResult> PostAsync(string token, GitHubRevision r, CommitStatus status, CancellationToken ct)
+    /// <returns>The result, and whether GitHub refused the token itself (401), which a fresh token may cure.</returns>
+    private async Task<(PublishResult Result, bool TokenRejected)> PostAsync(string token, GitHubRevision r, CommitStatus status, CancellationToken ct)
     {
         var lane = LaneKey(token);
         if (gate.Blocked(lane) is { } wait)
-            return PublishResult.Failed(FailureKind.RateLimited, "GitHub asked the bridge to wait; nothing was sent", Ceil(wait));
+            return (PublishResult.Failed(FailureKind.RateLimited, "GitHub asked the bridge to wait; nothing was sent", Ceil(wait)), false);
 
         var (slot, retryAfter) = await gate.EnterAsync(lane, ct).ConfigureAwait(false);
         if (slot is null)
-            return PublishResult.Failed(FailureKind.RateLimited, "the bridge's own limit of status writes per minute is reached", Ceil(retryAfter!.Value));
+            return (PublishResult.Failed(FailureKind.RateLimited, "the bridge's own limit of status writes per minute is reached", Ceil(retryAfter!.Value)), false);
         using (slot)
         {
             try
@@ -72,15 +73,15 @@ public sealed class OctokitStatusPublisher(
                     Description = status.Description,
                     TargetUrl = status.TargetUrl,
                 }).WaitAsync(ct).ConfigureAwait(false);
-                return PublishResult.Posted;
+                return (PublishResult.Posted, false);
             }
             catch (ApiException ex)
             {
-                return Map(ex, lane);
+                return (Map(ex, lane), ex.StatusCode == System.Net.HttpStatusCode.Unauthorized);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException && !ct.IsCancellationRequested)
             {
-                return PublishResult.Failed(FailureKind.Transient, "GitHub could not be reached or did not answer in time");
+                return (PublishResult.Failed(FailureKind.Transient, "GitHub could not be reached or did not answer in time"), false);
             }
         }
     }
