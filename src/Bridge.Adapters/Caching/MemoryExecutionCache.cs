@@ -13,11 +13,11 @@ public sealed class MemoryExecutionCache(TimeProvider time, int maxExecutions = 
     private static readonly TimeSpan Sliding = TimeSpan.FromHours(2);
     private static readonly TimeSpan Absolute = TimeSpan.FromHours(26);
 
-    public ExecutionFacts? Get(string pipeline, string executionId) =>
-        _cache.TryGetValue((pipeline, executionId), out ExecutionFacts? facts) ? facts : null;
+    public ExecutionFacts? Get(ExecutionRef execution) =>
+        _cache.TryGetValue(execution, out ExecutionFacts? facts) ? facts : null;
 
-    public void Set(string pipeline, string executionId, ExecutionFacts facts) =>
-        _cache.Set((pipeline, executionId), facts, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = Sliding, AbsoluteExpirationRelativeToNow = Absolute });
+    public void Set(ExecutionRef execution, ExecutionFacts facts) =>
+        _cache.Set(execution, facts, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = Sliding, AbsoluteExpirationRelativeToNow = Absolute });
 
     public void Dispose() => _cache.Dispose();
 

@@ -85,16 +85,9 @@ public sealed class TableStatusLedger(TableClient table) : IStatusLedger
         r.GetDateTimeOffset(prefix + "ExecutionStart") ?? DateTimeOffset.MinValue,
         r.GetInt32(prefix + "Attempt") ?? 0,
         r.GetDateTimeOffset(prefix + "EventTime") ?? DateTimeOffset.MinValue,
-        new CommitStatus(ParseState(r.GetString(prefix + "State")), r.GetString(prefix + "Context") ?? "",
+        new CommitStatus(CommitStatus.FromWire(r.GetString(prefix + "State")), r.GetString(prefix + "Context") ?? "",
             r.GetString(prefix + "Description") ?? "", r.GetString(prefix + "TargetUrl") ?? ""));
 
-    private static CommitState ParseState(string? s) => s switch
-    {
-        "pending" => CommitState.Pending,
-        "success" => CommitState.Success,
-        "failure" => CommitState.Failure,
-        _ => CommitState.Error,
-    };
 
     private static async Task<T> Call<T>(Func<Task<T>> call)
     {

@@ -1,3 +1,4 @@
+using Bridge.Core.Text;
 using System.Globalization;
 using System.Text.Json;
 
@@ -19,6 +20,9 @@ public readonly record struct ParseResult(CodePipelineEvent? Event, InputProblem
 /// </summary>
 public static class EventParser
 {
+    /// <summary>How much of a rejected value is echoed back in a message.</summary>
+    private const int MaxEcho = 81;
+
     public const string Source = "aws.codepipeline";
     public const string PipelineDetailType = "CodePipeline Pipeline Execution State Change";
     public const string StageDetailType = "CodePipeline Stage Execution State Change";
@@ -53,7 +57,7 @@ public static class EventParser
         if (source is null)
             return ParseResult.Fail("The body is not an EventBridge event: 'source' is missing.");
         if (!string.Equals(source, Source, StringComparison.Ordinal))
-            return ParseResult.Fail($"'source' is '{Clip(source)}'; this endpoint accepts only '{Source}'.");
+            return ParseResult.Fail($"'source' is '{TextClip.Clip(source, MaxEcho)}'; this endpoint accepts only '{Source}'.");
 
         var detailType = Text(root, "detail-type");
         if (detailType is null)
@@ -64,17 +68,17 @@ public static class EventParser
             case PipelineDetailType: level = EventLevel.Pipeline; break;
             case StageDetailType: level = EventLevel.Stage; break;
             case ActionDetailType: level = EventLevel.Action; break;
-            default: return ParseResult.Fail($"'detail-type' '{Clip(detailType)}' is not a CodePipeline state-change event.");
+            default: return ParseResult.Fail($"'detail-type' '{TextClip.Clip(detailType, MaxEcho)}' is not a CodePipeline state-change event.");
         }
 
         var id = Text(root, "id");
         if (id is null) return ParseResult.Fail("The body is not an EventBridge event: 'id' is missing.");
         var region = Text(root, "region");
         if (region is null) return ParseResult.Fail("'region' is missing.");
-        if (!AwsNames.IsRegion(region)) return ParseResult.Fail($"'region' '{Clip(region)}' is not an AWS region name.");
+        if (!AwsNames.IsRegion(region)) return ParseResult.Fail($"'region' '{TextClip.Clip(region, MaxEcho)}' is not an AWS region name.");
         var timeText = Text(root, "time");
         if (timeText is null) return ParseResult.Fail("The body is not an EventBridge event: 'time' is missing.");
-        if (!TryTime(timeText, out var time)) return ParseResult.Fail($"'time' '{Clip(timeText)}' is not an ISO 8601 timestamp.");
+        if (!TryTime(timeText, out var time)) return ParseResult.Fail($"'time' '{TextClip.Clip(timeText, MaxEcho)}' is not an ISO 8601 timestamp.");
         var account = Text(root, "account") ?? "";
 
         if (!root.TryGetProperty("detail", out var detail) || detail.ValueKind != JsonValueKind.Object)
@@ -82,17 +86,17 @@ public static class EventParser
 
         var pipeline = Text(detail, "pipeline");
         if (pipeline is null) return ParseResult.Fail("'detail.pipeline' is missing.");
-        if (!AwsNames.IsPipelineName(pipeline)) return ParseResult.Fail($"'detail.pipeline' '{Clip(pipeline)}' is not a valid pipeline name.");
+        if (!AwsNames.IsPipelineName(pipeline)) return ParseResult.Fail($"'detail.pipeline' '{TextClip.Clip(pipeline, MaxEcho)}' is not a valid pipeline name.");
         var executionId = Text(detail, "execution-id");
         if (executionId is null) return ParseResult.Fail("'detail.execution-id' is missing.");
-        if (!AwsNames.IsExecutionId(executionId)) return ParseResult.Fail($"'detail.execution-id' '{Clip(executionId)}' is not a valid execution id.");
+        if (!AwsNames.IsExecutionId(executionId)) return ParseResult.Fail($"'detail.execution-id' '{TextClip.Clip(executionId, MaxEcho)}' is not a valid execution id.");
         var state = Text(detail, "state");
         if (state is null) return ParseResult.Fail("'detail.state' is missing.");
 
         DateTimeOffset? startTime = null;
         if (Text(detail, "start-time") is { } startText)
         {
-            if (!TryTime(startText, out var st)) return ParseResult.Fail($"'detail.start-time' '{Clip(startText)}' is not an ISO 8601 timestamp.");
+            if (!TryTime(startText, out var st)) return ParseResult.Fail($"'detail.start-time' '{TextClip.Clip(startText, MaxEcho)}' is not an ISO 8601 timestamp.");
             startTime = st;
         }
 
@@ -132,5 +136,4 @@ public static class EventParser
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
 
     /// <summary>Echo bad values back, but never a whole 256 KB of them.</summary>
-    private static string Clip(string s) => s.Length <= 80 ? s : string.Concat(s.AsSpan(0, 80), "…");
 }

@@ -23,7 +23,7 @@ public sealed partial class PipelineEventHandler(
     ILogger<PipelineEventHandler> log)
 {
     private readonly StatusComposer _composer = new(options.ContextPrefix);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Lazy<Task<ResolvedRevisions>>> _lookups = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ExecutionRef, Lazy<Task<ResolvedRevisions>>> _lookups = new();
 
     public async Task<EventResult> HandleAsync(ReadOnlyMemory<byte> body, CancellationToken ct)
     {
@@ -80,7 +80,7 @@ public sealed partial class PipelineEventHandler(
             return Done(e, "ignored", $"state {e.State} posts no status");
         }
 
-        var facts = cache.Get(e.Pipeline, e.ExecutionId);
+        var facts = cache.Get(Ref(e));
         var startTime = e.StartTime ?? facts?.StartTime ?? (e.State == "STARTED" ? e.Time : null);
         if (startTime is not null && facts?.StartTime is null) Remember(e, startTime: startTime);
 
@@ -93,7 +93,7 @@ public sealed partial class PipelineEventHandler(
 
         var status = e.Level == EventLevel.Stage
             ? _composer.ForStage(e, mapping)
-            : _composer.ForPipeline(e, mapping, cache.Get(e.Pipeline, e.ExecutionId)?.FailedStage);
+            : _composer.ForPipeline(e, mapping, cache.Get(Ref(e))?.FailedStage);
         // Without any start time (old events, cache lost), the event's own time is the best estimate available.
         var candidate = new LedgerEntry(e.ExecutionId, startTime ?? e.Time, e.Attempt ?? 0, e.Time, status);
 
@@ -110,7 +110,7 @@ public sealed partial class PipelineEventHandler(
             return cached;
 
         // STARTED and the terminal event of a short execution often arrive together: they share one lookup.
-        var key = (e.Pipeline, e.ExecutionId);
+        var key = Ref(e);
         var lookup = _lookups.GetOrAdd(key, _ => new Lazy<Task<ResolvedRevisions>>(() => LookUpAsync(e, pending, ct)));
         try
         {
@@ -124,7 +124,7 @@ public sealed partial class PipelineEventHandler(
 
     private async Task<ResolvedRevisions> LookUpAsync(CodePipelineEvent e, bool pending, CancellationToken ct)
     {
-        var execution = new ExecutionRef(e.Account, e.Region, e.Pipeline, e.ExecutionId);
+        var execution = Ref(e);
         var started = time.GetTimestamp();
         var delay = TimeSpan.FromMilliseconds(250);
         while (true)
@@ -262,10 +262,12 @@ public sealed partial class PipelineEventHandler(
         _ => new EventResult(424, "misconfigured", message, null, e, []),
     };
 
+    private static ExecutionRef Ref(CodePipelineEvent e) => new(e.Account, e.Region, e.Pipeline, e.ExecutionId);
+
     private void Remember(CodePipelineEvent e, ResolvedRevisions? revisions = null, DateTimeOffset? startTime = null, string? failedStage = null)
     {
-        var known = cache.Get(e.Pipeline, e.ExecutionId);
-        cache.Set(e.Pipeline, e.ExecutionId, new ExecutionFacts(
+        var known = cache.Get(Ref(e));
+        cache.Set(Ref(e), new ExecutionFacts(
             revisions ?? known?.Revisions, startTime ?? known?.StartTime, failedStage ?? known?.FailedStage));
     }
 

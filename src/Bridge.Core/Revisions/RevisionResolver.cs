@@ -1,3 +1,4 @@
+using Bridge.Core.Text;
 using System.Text.Json;
 using System.Web;
 using Bridge.Core.Events;
@@ -11,6 +12,9 @@ namespace Bridge.Core.Revisions;
 /// </summary>
 public sealed class RevisionResolver
 {
+    /// <summary>How much of a rejected value is echoed back in a message.</summary>
+    private const int MaxEcho = 49;
+
     public const string GitHubDotCom = "github.com";
     private readonly HashSet<string> _hosts;
     private readonly Dictionary<string, string> _hostByConnection;
@@ -87,7 +91,7 @@ public sealed class RevisionResolver
         }
         else return Result.Skip(DescribeNonGitHub(a, $"source is not GitHub ({url.Host})"));
 
-        if (!GitHubNames.IsSha(a.RevisionId)) return Result.Skip($"revisionId '{Clip(a.RevisionId)}' is not a 40-hex commit SHA");
+        if (!GitHubNames.IsSha(a.RevisionId)) return Result.Skip($"revisionId '{TextClip.Clip(a.RevisionId, MaxEcho)}' is not a 40-hex commit SHA");
         if (urlSha is not null && !string.Equals(urlSha, a.RevisionId, StringComparison.OrdinalIgnoreCase))
             return Result.Skip("the commit in revisionUrl does not match revisionId");
         return new Result(new GitHubRevision(host!, owner!, repo!, a.RevisionId!.ToLowerInvariant()), null);
@@ -152,5 +156,4 @@ public sealed class RevisionResolver
         return fallback;
     }
 
-    private static string Clip(string? s) => s is null ? "" : s.Length <= 48 ? s : s[..48] + "…";
 }

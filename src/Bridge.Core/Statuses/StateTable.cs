@@ -1,8 +1,5 @@
 namespace Bridge.Core.Statuses;
 
-/// <summary>What a CodePipeline state means on GitHub. Null: post nothing.</summary>
-public sealed record StateMapping(CommitState State, string Phrase);
-
 /// <summary>
 /// The state table (DESIGN §5). STOPPING is transitional (STOPPED follows); unknown states post nothing,
 /// so a state AWS adds later can never leave a wrong status behind.

@@ -250,8 +250,8 @@ public class PipelineEventHandlerTests
 
     private sealed class DictionaryCache : IExecutionCache
     {
-        private readonly ConcurrentDictionary<(string, string), ExecutionFacts> _d = new();
-        public ExecutionFacts? Get(string pipeline, string executionId) => _d.TryGetValue((pipeline, executionId), out var f) ? f : null;
-        public void Set(string pipeline, string executionId, ExecutionFacts facts) => _d[(pipeline, executionId)] = facts;
+        private readonly ConcurrentDictionary<ExecutionRef, ExecutionFacts> _d = new();
+        public ExecutionFacts? Get(ExecutionRef execution) => _d.TryGetValue(execution, out var f) ? f : null;
+        public void Set(ExecutionRef execution, ExecutionFacts facts) => _d[execution] = facts;
     }
 }

@@ -1,0 +1,7 @@
+using Bridge.Core.Revisions;
+using Bridge.Core.Statuses;
+
+namespace Bridge.Core.Handling;
+
+/// <summary>What is known about an execution from earlier events, so later ones need no AWS call.</summary>
+public sealed record ExecutionFacts(ResolvedRevisions? Revisions, DateTimeOffset? StartTime, string? FailedStage);
