@@ -101,14 +101,15 @@ public static partial class BridgeServiceCollectionExtensions
             var statuses = sp.GetRequiredService<IOptions<StatusOptions>>().Value;
             return new HandlerOptions
             {
-                RequestBudget = bridge.RequestBudget,
-                RevisionWaitBudget = bridge.RevisionWaitBudget,
+                Budget = new RequestBudget(bridge.RequestBudget, bridge.RevisionWaitBudget),
                 ContextPrefix = statuses.ContextPrefix,
                 PostStageStatuses = statuses.PostStageStatuses,
             };
         });
+        services.TryAddSingleton(sp => sp.GetRequiredService<HandlerOptions>().Budget);
         services.TryAddSingleton<DeepHealthCheck>();
-        services.TryAddSingleton<SlotLocks>();
+        services.TryAddSingleton<CommitFinder>();
+        services.TryAddSingleton(sp => new StatusSlot(sp.GetRequiredService<IStatusLedger>(), sp.GetRequiredService<RequestBudget>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<PipelineEventHandler>();
         return services;
     }

@@ -107,24 +107,24 @@ public static class BridgeHttp
         if (result.RetryAfter is { } wait)
             response.Headers.RetryAfter = Math.Ceiling(Math.Max(1, wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         var e = result.Event;
-        var revisions = result.Revisions.Select(r => new RevisionBody(r.Repository, r.Sha, r.Context, r.Outcome, r.Detail)).ToList();
+        var revisions = result.Revisions.Select(r => new RevisionBody(r.Repository, r.Sha, r.Context, r.Outcome.Word(), r.Detail)).ToList();
         if (result.IsProblem)
         {
             response.ContentType = "application/problem+json";
             return JsonSerializer.SerializeAsync(response.Body, new ProblemBody(
-                "about:blank", Title(result.StatusCode), result.StatusCode, result.Detail ?? "", e?.Id, e?.Pipeline, e?.ExecutionId, e?.State, result.Outcome, revisions),
+                "about:blank", Title(result.StatusCode), result.StatusCode, result.Detail ?? "", e?.Id, e?.Pipeline, e?.ExecutionId, e?.State, result.Outcome.Word(), revisions),
                 Json.ProblemBody);
         }
         response.ContentType = "application/json";
         return JsonSerializer.SerializeAsync(response.Body, new ResultBody(
-            e?.Id, e?.Pipeline, e?.ExecutionId, e?.State, result.Outcome, result.Detail, revisions), Json.ResultBody);
+            e?.Id, e?.Pipeline, e?.ExecutionId, e?.State, result.Outcome.Word(), result.Detail, revisions), Json.ResultBody);
     }
 
     public static Task WriteProblemAsync(HttpResponse response, int status, string title, string detail)
     {
         response.StatusCode = status;
         response.ContentType = "application/problem+json";
-        return JsonSerializer.SerializeAsync(response.Body, new ProblemBody("about:blank", title, status, detail, null, null, null, null, "invalid", null),
+        return JsonSerializer.SerializeAsync(response.Body, new ProblemBody("about:blank", title, status, detail, null, null, null, null, Outcome.Invalid.Word(), null),
             Json.ProblemBody);
     }
 

@@ -1,18 +1,14 @@
+using Bridge.Core.Statuses;
+
 namespace Bridge.Core.Handling;
 
-/// <summary>Time budgets and switches of the handler. EventBridge gives up on a request after 5 s.</summary>
+/// <summary>The handler's switches; the defaults live where each rule does (<see cref="RequestBudget.Default"/>, <see cref="StatusComposer.DefaultContextPrefix"/>).</summary>
 public sealed class HandlerOptions
 {
-    /// <summary>The whole request, upstream retries included, stays within this.</summary>
-    public TimeSpan RequestBudget { get; set; } = TimeSpan.FromSeconds(4);
+    public RequestBudget Budget { get; set; } = RequestBudget.Default;
 
-    /// <summary>How long to keep re-reading an execution whose sources CodePipeline has not recorded yet.</summary>
-    public TimeSpan RevisionWaitBudget { get; set; } = TimeSpan.FromSeconds(1.5);
-
-    /// <summary>Retry-After for transient failures that carry no wait of their own.</summary>
-    public TimeSpan DefaultRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
-
+    /// <summary>Also post one status per stage (context <c>{prefix}/{pipeline}/{stage}</c>).</summary>
     public bool PostStageStatuses { get; set; }
 
-    public string ContextPrefix { get; set; } = "codepipeline";
+    public string ContextPrefix { get; set; } = StatusComposer.DefaultContextPrefix;
 }

@@ -4,7 +4,7 @@ namespace Bridge.Core.Ordering;
 /// Serialises work on one status slot inside this process, so concurrent deliveries to one instance queue up here
 /// instead of contending for the ledger's lease. A slot's gate lives only while someone holds or awaits it.
 /// </summary>
-public sealed class SlotLocks
+internal sealed class SlotLocks
 {
     private readonly Dictionary<StatusKey, (SemaphoreSlim Gate, int Users)> _slots = new();
 

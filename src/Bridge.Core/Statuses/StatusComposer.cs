@@ -1,10 +1,14 @@
+using Bridge.Core.Text;
 using Bridge.Core.Events;
 
 namespace Bridge.Core.Statuses;
 
 /// <summary>Builds the status text, context and link for an event. Pure: the same event always gives the same status.</summary>
-public sealed class StatusComposer(string contextPrefix = "codepipeline")
+public sealed class StatusComposer(string contextPrefix = StatusComposer.DefaultContextPrefix)
 {
+    /// <summary>Statuses appear on GitHub as <c>codepipeline/{pipeline}</c> unless configured otherwise.</summary>
+    public const string DefaultContextPrefix = "codepipeline";
+
     /// <summary>GitHub rejects descriptions over 140 characters with a 422.</summary>
     public const int MaxDescription = 140;
 
@@ -23,6 +27,5 @@ public sealed class StatusComposer(string contextPrefix = "codepipeline")
         $"https://{e.Region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/{Uri.EscapeDataString(e.Pipeline)}" +
         $"/executions/{Uri.EscapeDataString(e.ExecutionId)}/timeline?region={e.Region}";
 
-    public static string Truncate(string text) =>
-        text.Length <= MaxDescription ? text : string.Concat(text.AsSpan(0, MaxDescription - 1), "…");
+    public static string Truncate(string text) => TextClip.Clip(text, MaxDescription);
 }

@@ -26,7 +26,8 @@ public class PipelineEventHandlerTests
 
     /// <summary>One handler per test, as the hosts keep one for the process.</summary>
     private PipelineEventHandler Handler() => _handler ??=
-        new(_source, _cache, _ledger, _publisher, new SlotLocks(), new RevisionResolver(), _options, _time, NullLogger<PipelineEventHandler>.Instance);
+        new(new CommitFinder(_source, _cache, new RevisionResolver(), _options.Budget, _time), new StatusSlot(_ledger, _options.Budget, _time),
+            _publisher, _options, _time, NullLogger<PipelineEventHandler>.Instance);
 
     private Task<EventResult> Handle(JsonObject e) => Handler().HandleAsync(e.Bytes(), CancellationToken.None);
 
@@ -72,7 +73,7 @@ public class PipelineEventHandlerTests
         var result = await Handle(TestEvents.Pipeline("FAILED"));
         Assert.Equal(200, result.StatusCode);
         Assert.Equal(["o/app", "o/lib"], _publisher.Posted.Select(p => p.Revision.FullName).Order());
-        Assert.Equal(["posted", "posted", "skipped"], result.Revisions.Select(r => r.Outcome).Order());
+        Assert.Equal(["posted", "posted", "skipped"], result.Revisions.Select(r => r.Outcome.Word()).Order());
     }
 
     [Theory]
@@ -81,7 +82,7 @@ public class PipelineEventHandlerTests
     public async Task Transitional_and_unknown_states_post_nothing(string state)
     {
         var result = await Handle(TestEvents.Pipeline(state, trigger: TestEvents.GitTrigger(Sha)));
-        Assert.Equal((200, "ignored"), (result.StatusCode, result.Outcome));
+        Assert.Equal((200, "ignored"), (result.StatusCode, result.Outcome.Word()));
         Assert.Empty(_publisher.Posted);
     }
 
@@ -91,7 +92,7 @@ public class PipelineEventHandlerTests
     public async Task Stage_and_action_events_are_accepted_and_ignored(string detailType)
     {
         var result = await Handle(TestEvents.Pipeline("FAILED", detailType: detailType, stage: "Build", trigger: TestEvents.GitTrigger(Sha)));
-        Assert.Equal((200, "ignored"), (result.StatusCode, result.Outcome));
+        Assert.Equal((200, "ignored"), (result.StatusCode, result.Outcome.Word()));
         Assert.Empty(_publisher.Posted);
         Assert.Equal(0, _source.Calls);
     }
@@ -140,7 +141,7 @@ public class PipelineEventHandlerTests
     {
         _source.Always([]);
         var result = await Handle(TestEvents.Pipeline("SUCCEEDED"));
-        Assert.Equal((200, "no-revisions"), (result.StatusCode, result.Outcome));
+        Assert.Equal((200, "no-revisions"), (result.StatusCode, result.Outcome.Word()));
         Assert.Equal(1, _source.Calls);
     }
 
@@ -149,7 +150,7 @@ public class PipelineEventHandlerTests
     {
         _source.Always([new("src", Sha, $"https://eu-west-1.console.aws.amazon.com/codecommit/home#/repository/r/commit/{Sha}", "m")]);
         var result = await Handle(TestEvents.Pipeline("STARTED"));
-        Assert.Equal((200, "skipped"), (result.StatusCode, result.Outcome));
+        Assert.Equal((200, "skipped"), (result.StatusCode, result.Outcome.Word()));
         Assert.Empty(_publisher.Posted);
     }
 
@@ -174,7 +175,7 @@ public class PipelineEventHandlerTests
         _publisher.Next = PublishResult.Failed(kind, "nope", kind == FailureKind.RateLimited ? TimeSpan.FromSeconds(42) : null);
         var result = await Handle(TestEvents.Pipeline("SUCCEEDED", trigger: TestEvents.GitTrigger(Sha)));
         Assert.Equal(expected, result.StatusCode);
-        Assert.Equal(outcome, Assert.Single(result.Revisions).Outcome);
+        Assert.Equal(outcome, Assert.Single(result.Revisions).Outcome.Word());
         if (kind == FailureKind.RateLimited) Assert.Equal(TimeSpan.FromSeconds(42), result.RetryAfter);
     }
 
@@ -198,8 +199,8 @@ public class PipelineEventHandlerTests
         await Handle(succeeded);
         var dup = await Handle(succeeded);
         var late = await Handle(started);
-        Assert.Equal("duplicate", Assert.Single(dup.Revisions).Outcome);
-        Assert.Equal("stale", Assert.Single(late.Revisions).Outcome);
+        Assert.Equal("duplicate", Assert.Single(dup.Revisions).Outcome.Word());
+        Assert.Equal("stale", Assert.Single(late.Revisions).Outcome.Word());
         Assert.Equal([CommitState.Success], _publisher.Posted.Select(p => p.Status.State));
     }
 
