@@ -31,7 +31,9 @@ public sealed class StatusSlot(IStatusLedger ledger, RequestBudget budget, TimeP
         var waitedSince = time.GetTimestamp();
         for (var round = 0; round < MaxRounds; round++)
         {
-            var row = Kept(key) ?? await ReadAsync(key, ct).ConfigureAwait(false);
+            // A slot this instance has not seen is first claimed as new (an insert that fails if the row exists), which
+            // saves the read for the common case; when it does exist, the failed insert costs one round trip.
+            var row = Kept(key) ?? (round == 0 ? LedgerRow.Empty : await ReadAsync(key, ct).ConfigureAwait(false));
             var now = time.GetUtcNow();
             if (row.IsLeased(now))
             {
