@@ -11,6 +11,12 @@ public static partial class AwsNames
     /// <summary>CodePipeline: [A-Za-z0-9.@\-_]+, at most 100 characters.</summary>
     public static bool IsPipelineName(string s) => PipelineRegex().IsMatch(s);
 
+    /// <summary>Stage and action names have the pipeline name's shape: [A-Za-z0-9.@\-_]+, at most 100 characters.</summary>
+    public static bool IsStageOrActionName(string s) => PipelineRegex().IsMatch(s);
+
+    /// <summary>EventBridge event ids are UUIDs; accept any printable ASCII without spaces, bounded, so none can forge a log line.</summary>
+    public static bool IsEventId(string s) => EventIdRegex().IsMatch(s);
+
     /// <summary>Execution ids are UUIDs; accept the same character set, bounded.</summary>
     public static bool IsExecutionId(string s) => ExecutionIdRegex().IsMatch(s);
 
@@ -25,6 +31,9 @@ public static partial class AwsNames
 
     [GeneratedRegex(@"^[A-Za-z0-9\-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex ExecutionIdRegex();
+
+    [GeneratedRegex(@"^[\x21-\x7E]{1,128}$", RegexOptions.CultureInvariant)]
+    private static partial Regex EventIdRegex();
 
     [GeneratedRegex("^[0-9]{12}$", RegexOptions.CultureInvariant)]
     private static partial Regex AccountRegex();

@@ -73,6 +73,7 @@ public static class EventParser
 
         var id = Text(root, "id");
         if (id is null) return ParseResult.Fail("The body is not an EventBridge event: 'id' is missing.");
+        if (!AwsNames.IsEventId(id)) return ParseResult.Fail($"'id' '{TextClip.Clip(id, MaxEcho)}' is not an EventBridge event id.");
         var region = Text(root, "region");
         if (region is null) return ParseResult.Fail("'region' is missing.");
         if (!AwsNames.IsRegion(region)) return ParseResult.Fail($"'region' '{TextClip.Clip(region, MaxEcho)}' is not an AWS region name.");
@@ -100,11 +101,18 @@ public static class EventParser
             startTime = st;
         }
 
+        var stage = Text(detail, "stage");
+        if (stage is not null && !AwsNames.IsStageOrActionName(stage))
+            return ParseResult.Fail($"'detail.stage' '{TextClip.Clip(stage, MaxEcho)}' is not a valid stage name.");
+        var action = Text(detail, "action");
+        if (action is not null && !AwsNames.IsStageOrActionName(action))
+            return ParseResult.Fail($"'detail.action' '{TextClip.Clip(action, MaxEcho)}' is not a valid action name.");
+
         return ParseResult.Ok(new CodePipelineEvent(
             id, level, account, region, time, pipeline, executionId, state.ToUpperInvariant(), startTime,
             LenientInt(detail, "pipeline-execution-attempt"),
-            Text(detail, "stage"),
-            Text(detail, "action"),
+            stage,
+            action,
             ReadTrigger(detail)));
     }
 
@@ -135,5 +143,4 @@ public static class EventParser
     private static bool TryTime(string text, out DateTimeOffset value) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);
 
-    /// <summary>Echo bad values back, but never a whole 256 KB of them.</summary>
 }

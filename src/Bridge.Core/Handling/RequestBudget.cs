@@ -45,4 +45,7 @@ public sealed record RequestBudget
 
     /// <summary>The longest wait any upstream may impose (GitHub's primary rate limits reset within an hour).</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
+
+    /// <summary>A wait an upstream asked for, bounded by <see cref="MaxRetryAfter"/>: a far-future reset must not park events for days.</summary>
+    public static TimeSpan CapRetryAfter(TimeSpan wait) => wait > MaxRetryAfter ? MaxRetryAfter : wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
 }

@@ -74,7 +74,32 @@ public class EventParserTests
         { "no id", n => n.Remove("id"), "'id' is missing" },
         { "pipeline name with slash", n => n["detail"]!["pipeline"] = "a/b", "'detail.pipeline' 'a/b' is not a valid pipeline name" },
         { "state a number", n => n["detail"]!["state"] = 3, "'detail.state' is missing" },
+        { "stage with a newline", n => n["detail"]!["stage"] = "Build\nnow", "'detail.stage'" },
+        { "stage with a bidi override", n => n["detail"]!["stage"] = "Build\u202Eevil", "'detail.stage'" },
+        { "stage with NUL", n => n["detail"]!["stage"] = "Build\u0000", "'detail.stage'" },
+        { "stage of 5,114 characters", n => n["detail"]!["stage"] = new string('s', 5_114), "'detail.stage'" },
+        { "action with a slash", n => n["detail"]!["action"] = "a/b", "'detail.action'" },
+        { "id with CR", n => n["id"] = "abc\rFORGED LOG LINE", "'id'" },
+        { "id of 200 KB", n => n["id"] = new string('i', 200_000), "'id'" },
     };
+
+    [Fact]
+    public void Echoed_values_carry_no_control_or_bidi_characters()
+    {
+        var node = TestEvents.Pipeline("STARTED");
+        node["region"] = "eu\r\nFORGED\u202E\u0000";
+        var detail = EventParser.Parse(node.Bytes()).Problem!.Detail;
+        Assert.DoesNotContain(detail, c => char.IsControl(c) || c is '\u202E');
+    }
+
+    [Fact]
+    public void Accepts_the_stage_and_action_names_AWS_allows()
+    {
+        var node = TestEvents.Pipeline("STARTED");
+        node["detail"]!["stage"] = "Deploy-Prod_1.a@b";
+        node["detail"]!["action"] = "Approve";
+        Assert.NotNull(EventParser.Parse(node.Bytes()).Event);
+    }
 
     [Theory]
     [MemberData(nameof(BadInputs))]

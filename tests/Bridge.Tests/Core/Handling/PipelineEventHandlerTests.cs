@@ -67,6 +67,33 @@ public class PipelineEventHandlerTests
     }
 
     [Fact]
+    public async Task One_caller_going_away_does_not_fail_the_others_sharing_its_lookup()
+    {
+        var release = new TaskCompletionSource<IReadOnlyList<ArtifactRevision>>();
+        _source.Gate = release.Task;
+        using var disconnected = new CancellationTokenSource();
+        var first = Handler().HandleAsync(TestEvents.Pipeline("STARTED").Bytes(), disconnected.Token);
+        var second = Handle(TestEvents.Pipeline("SUCCEEDED", time: new DateTimeOffset(2026, 11, 26, 9, 5, 0, TimeSpan.Zero)));
+        disconnected.Cancel();
+        release.SetResult([GitHubV1("o/app", Sha)]);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        var result = await second;
+        Assert.Equal(Outcome.Posted, result.Outcome);
+        Assert.Equal(1, _source.Calls);
+    }
+
+    [Fact]
+    public async Task An_event_naming_another_account_is_never_answered_from_this_accounts_lookup()
+    {
+        _source.Always([GitHubV1("o/app", Sha)]);
+        await Handle(TestEvents.Pipeline("STARTED"));
+        var other = TestEvents.Pipeline("STARTED");
+        other["account"] = "444455556666";
+        await Handle(other);
+        Assert.Equal(2, _source.Calls);
+    }
+
+    [Fact]
     public async Task Every_GitHub_source_gets_a_status_and_the_rest_are_reported_skipped()
     {
         _source.Always([GitHubV1("o/app", Sha), GitHubV1("o/lib", Sha2), new("cfg", "v1", null, "config.zip")]);
@@ -179,6 +206,19 @@ public class PipelineEventHandlerTests
         if (kind == FailureKind.RateLimited) Assert.Equal(TimeSpan.FromSeconds(42), result.RetryAfter);
     }
 
+    [Theory]
+    [InlineData(FailureKind.RateLimited, 86_400)]
+    [InlineData(FailureKind.Transient, 2_306_451_635)]
+    public async Task A_far_future_wait_is_capped_at_an_hour(FailureKind kind, long seconds)
+    {
+        _publisher.Next = PublishResult.Failed(kind, "wait", TimeSpan.FromSeconds(seconds));
+        var result = await Handle(TestEvents.Pipeline("SUCCEEDED", trigger: TestEvents.GitTrigger(Sha)));
+        Assert.Equal(TimeSpan.FromHours(1), result.RetryAfter);
+
+        _source.Throws(new UpstreamException("STS", kind, "wait", TimeSpan.FromSeconds(seconds)));
+        Assert.Equal(TimeSpan.FromHours(1), (await Handle(TestEvents.Pipeline("STARTED"))).RetryAfter);
+    }
+
     [Fact]
     public async Task A_failed_post_is_not_remembered_so_redelivery_posts_it()
     {
@@ -230,7 +270,7 @@ public class PipelineEventHandlerTests
         public Task<IReadOnlyList<ArtifactRevision>> GetArtifactRevisionsAsync(ExecutionRef execution, CancellationToken ct)
         {
             Interlocked.Increment(ref Calls);
-            if (Gate is { } gate) return gate;
+            if (Gate is { } gate) return gate.WaitAsync(ct);
             lock (_script) if (_script.TryDequeue(out var next)) return Task.FromResult(next());
             return _default(ct);
         }
