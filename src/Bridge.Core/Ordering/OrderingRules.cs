@@ -15,7 +15,7 @@ public enum Verdict
 /// <summary>
 /// Decides whether a status may replace the one last posted to its slot (DESIGN §6):
 /// a newer execution wins; within one execution a later attempt wins, then a terminal state beats pending,
-/// then a later event beats an earlier one; an equal status is never posted twice.
+/// then a later event beats an earlier one (without attempt numbers: the later event, a terminal state on a tie); an equal status is never posted twice.
 /// </summary>
 public static class OrderingRules
 {
@@ -37,10 +37,17 @@ public static class OrderingRules
             // Same start instant, different executions: any fixed tie-break keeps every instance agreeing.
             return byStart != 0 ? byStart : string.CompareOrdinal(a.ExecutionId, b.ExecutionId);
         }
-        var byAttempt = a.Attempt.CompareTo(b.Attempt);
-        if (byAttempt != 0) return byAttempt;
-        var byRank = a.Status.IsTerminal.CompareTo(b.Status.IsTerminal);
-        if (byRank != 0) return byRank;
-        return a.EventTime.CompareTo(b.EventTime);
+        if (a.Attempt > 0 && b.Attempt > 0)
+        {
+            var byAttempt = a.Attempt.CompareTo(b.Attempt);
+            if (byAttempt != 0) return byAttempt;
+            // A late STARTED can carry the same second as its result: the terminal state wins the tie.
+            var byRank = a.Status.IsTerminal.CompareTo(b.Status.IsTerminal);
+            return byRank != 0 ? byRank : a.EventTime.CompareTo(b.EventTime);
+        }
+        // An attempt is missing (events from before CodePipeline sent one): only the event time shows that a RESUMED
+        // came after the FAILED it retries, so time decides, and the terminal state wins only a tie.
+        var byTime = a.EventTime.CompareTo(b.EventTime);
+        return byTime != 0 ? byTime : a.Status.IsTerminal.CompareTo(b.Status.IsTerminal);
     }
 }

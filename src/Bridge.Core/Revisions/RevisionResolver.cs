@@ -28,7 +28,7 @@ public sealed class RevisionResolver
     public RevisionResolver(IEnumerable<string> hosts, IReadOnlyDictionary<string, string> hostByConnectionArn)
     {
         _hosts = new HashSet<string>(hosts.Select(h => h.ToLowerInvariant()), StringComparer.Ordinal);
-        _hostByConnection = hostByConnectionArn.ToDictionary(p => p.Key, p => p.Value.ToLowerInvariant(), StringComparer.Ordinal);
+        _hostByConnection = hostByConnectionArn.ToDictionary(p => ConnectionId(p.Key), p => p.Value.ToLowerInvariant(), StringComparer.Ordinal);
     }
 
     /// <summary>The web host that matches a REST API base URL (api.github.com → github.com; GHES keeps its host).</summary>
@@ -106,9 +106,20 @@ public sealed class RevisionResolver
         if (string.Equals(provider, "GitHub", StringComparison.OrdinalIgnoreCase))
             return _hosts.Contains(GitHubDotCom) ? GitHubDotCom : null;
         if (!string.Equals(provider, "GitHubEnterpriseServer", StringComparison.OrdinalIgnoreCase)) return null;
-        if (connectionArn is not null && _hostByConnection.TryGetValue(connectionArn, out var mapped)) return mapped;
+        if (connectionArn is not null && _hostByConnection.TryGetValue(ConnectionId(connectionArn), out var mapped)) return mapped;
         var enterprise = EnterpriseHosts.Take(2).ToList();
         return enterprise.Count == 1 ? enterprise[0] : null;
+    }
+
+    /// <summary>
+    /// One spelling for one connection: CodeStar Connections was renamed CodeConnections in 2024, and the same
+    /// connection appears as <c>arn:aws:codestar-connections:…</c> or <c>arn:aws:codeconnections:…</c>.
+    /// </summary>
+    public static string ConnectionId(string arn)
+    {
+        const string Old = ":codestar-connections:";
+        var at = arn.IndexOf(Old, StringComparison.Ordinal);
+        return at < 0 ? arn : string.Concat(arn.AsSpan(0, at), ":codeconnections:", arn.AsSpan(at + Old.Length));
     }
 
     private static bool IsGitHubProvider(string provider) =>

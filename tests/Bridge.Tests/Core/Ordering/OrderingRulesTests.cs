@@ -46,6 +46,26 @@ public class OrderingRulesTests
         Assert.Equal(Verdict.Post, OrderingRules.Decide(Entry("a", 0, 5, CommitState.Failure), Entry("a", 0, 7, CommitState.Pending, attempt: 2)));
 
     [Fact]
+    public void A_resumed_without_an_attempt_is_not_beaten_by_the_failure_it_follows()
+    {
+        var failed = Entry("a", 0, 5, CommitState.Failure, attempt: 0);
+        var resumed = Entry("a", 0, 7, CommitState.Pending, attempt: 0);
+        var succeeded = Entry("a", 0, 9, CommitState.Success, attempt: 0);
+        Assert.Equal(Verdict.Post, OrderingRules.Decide(failed, resumed));
+        Assert.Equal(Verdict.Stale, OrderingRules.Decide(resumed, failed));
+        Assert.Equal(Verdict.Post, OrderingRules.Decide(resumed, succeeded));
+        // The FAILED carried an attempt, the RESUMED did not.
+        Assert.Equal(Verdict.Post, OrderingRules.Decide(failed with { Attempt = 1 }, resumed));
+    }
+
+    [Fact]
+    public void Without_attempts_a_late_started_is_still_stale_and_a_same_second_result_still_wins()
+    {
+        Assert.Equal(Verdict.Stale, OrderingRules.Decide(Entry("a", 0, 5, CommitState.Success, attempt: 0), Entry("a", 0, 0, CommitState.Pending, attempt: 0)));
+        Assert.Equal(Verdict.Stale, OrderingRules.Decide(Entry("a", 0, 5, CommitState.Success, attempt: 0), Entry("a", 0, 5, CommitState.Pending, attempt: 0)));
+    }
+
+    [Fact]
     public void Executions_starting_at_the_same_instant_order_the_same_way_everywhere()
     {
         var x = Entry("a", 0, 1, CommitState.Success);

@@ -88,6 +88,16 @@ public class RevisionResolverTests
     }
 
     [Theory]
+    [InlineData("arn:aws:codestar-connections:eu-west-1:111122223333:connection/abc", "arn:aws:codeconnections:eu-west-1:111122223333:connection/abc")]
+    [InlineData("arn:aws:codeconnections:eu-west-1:111122223333:connection/abc", "arn:aws:codestar-connections:eu-west-1:111122223333:connection/abc")]
+    public void A_connection_matches_under_either_service_name(string configured, string inRevision)
+    {
+        var resolver = new RevisionResolver(["ghes-a.example.com", "ghes-b.example.com"], new Dictionary<string, string> { [configured] = "ghes-b.example.com" });
+        var revisions = resolver.FromArtifacts([new("a", Sha, $"{Redirect}?connectionArn={inRevision}&FullRepositoryId=o/r&Commit={Sha}", "{\"ProviderType\":\"GitHubEnterpriseServer\"}")]);
+        Assert.Equal("ghes-b.example.com", Assert.Single(revisions.GitHub).Host);
+    }
+
+    [Theory]
     [InlineData("GitHub", "octo-org/worker", Sha, true)]
     [InlineData("github", "octo-org/worker", Sha, true)]
     [InlineData("GitLab", "mmajor/sample-project", Sha, false)]
