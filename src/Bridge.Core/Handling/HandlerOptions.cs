@@ -11,4 +11,7 @@ public sealed class HandlerOptions
     public bool PostStageStatuses { get; set; }
 
     public string ContextPrefix { get; set; } = StatusComposer.DefaultContextPrefix;
+
+    /// <summary>What a superseded execution leaves on its commit (default: error).</summary>
+    public SupersededState SupersededState { get; set; }
 }

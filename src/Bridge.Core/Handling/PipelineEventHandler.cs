@@ -60,7 +60,7 @@ public sealed class PipelineEventHandler(
         if (e.Level == EventLevel.Stage && e.State == "FAILED" && e.Stage is not null) commits.Remember(execution, failedStage: e.Stage);
         var (mapping, ignored) = e.Level switch
         {
-            EventLevel.Pipeline => (StateTable.ForPipeline(e.State), null),
+            EventLevel.Pipeline => (StateTable.ForPipeline(e.State, options.SupersededState), null),
             EventLevel.Stage when !options.PostStageStatuses || e.Stage is null => (null, "stage events post no status (Statuses:PostStageStatuses is off)"),
             EventLevel.Stage => (StateTable.ForStage(e.State), null),
             _ => ((StateMapping?)null, "action events post no status"),

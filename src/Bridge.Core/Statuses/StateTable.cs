@@ -1,19 +1,25 @@
 namespace Bridge.Core.Statuses;
 
 /// <summary>
-/// The state table (DESIGN §5). STOPPING is transitional (STOPPED follows); unknown states post nothing,
+/// The state table (docs/architecture.md#state-table). STOPPING is transitional (STOPPED follows); unknown states post nothing,
 /// so a state AWS adds later can never leave a wrong status behind.
 /// </summary>
 public static class StateTable
 {
-    public static StateMapping? ForPipeline(string state) => state switch
+    public static StateMapping? ForPipeline(string state, SupersededState superseded = SupersededState.Error) => state switch
     {
         "STARTED" or "RESUMED" => new(CommitState.Pending, "is running"),
         "SUCCEEDED" => new(CommitState.Success, "succeeded"),
         "FAILED" => new(CommitState.Failure, "failed"),
         "STOPPED" => new(CommitState.Error, "stopped"),
         "CANCELED" => new(CommitState.Error, "canceled (pipeline updated)"),
-        "SUPERSEDED" => new(CommitState.Error, "superseded by a newer execution"),
+        "SUPERSEDED" => superseded switch
+        {
+            SupersededState.None => null,
+            SupersededState.Pending => new(CommitState.Pending, "superseded by a newer execution"),
+            SupersededState.Success => new(CommitState.Success, "superseded by a newer execution"),
+            _ => new(CommitState.Error, "superseded by a newer execution"),
+        },
         _ => null,
     };
 
@@ -21,5 +27,5 @@ public static class StateTable
     public static StateMapping? ForStage(string state) => state == "SUPERSEDED" ? null : ForPipeline(state);
 
     /// <summary>States the table knows but deliberately does not post.</summary>
-    public static bool IsKnownNoPost(string state) => state == "STOPPING";
+    public static bool IsKnownNoPost(string state) => state is "STOPPING" or "SUPERSEDED";
 }

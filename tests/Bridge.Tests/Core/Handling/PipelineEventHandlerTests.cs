@@ -219,6 +219,20 @@ public class PipelineEventHandlerTests
         Assert.Equal(TimeSpan.FromHours(1), (await Handle(TestEvents.Pipeline("STARTED"))).RetryAfter);
     }
 
+    [Theory]
+    [InlineData(SupersededState.Error, CommitState.Error)]
+    [InlineData(SupersededState.Pending, CommitState.Pending)]
+    [InlineData(SupersededState.Success, CommitState.Success)]
+    [InlineData(SupersededState.None, null)]
+    public async Task Superseded_shows_what_the_team_chose(SupersededState chosen, CommitState? shown)
+    {
+        _options.SupersededState = chosen;
+        var result = await Handle(TestEvents.Pipeline("SUPERSEDED", trigger: TestEvents.GitTrigger(Sha)));
+        Assert.Equal(200, result.StatusCode);
+        Assert.Equal(shown, _publisher.Posted.Select(p => (CommitState?)p.Status.State).SingleOrDefault());
+        if (shown is null) Assert.Equal(Outcome.Ignored, result.Outcome);
+    }
+
     [Fact]
     public async Task A_failed_post_is_not_remembered_so_redelivery_posts_it()
     {
