@@ -21,7 +21,7 @@ public sealed class FakeCodePipeline : LoopbackServer
     private const string Coral = "com.amazon.coral.service#";
 
     private readonly ConcurrentDictionary<string, int> _pipelines = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, PipelineExecution> _executions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SeededExecution> _executions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedSigV4> _signers = new();
 
     public FakeCodePipeline(LoopbackServerOptions? options = null, string accountId = "123456789012")
@@ -56,14 +56,14 @@ public sealed class FakeCodePipeline : LoopbackServer
     /// <summary>Makes a pipeline known without executions (its unknown executions then give PipelineExecutionNotFoundException).</summary>
     public void AddPipeline(string pipelineName, int version = 1) => _pipelines[pipelineName] = version;
 
-    public PipelineExecution AddExecution(string pipelineName, string executionId, string status, params ArtifactRevision[] revisions) =>
-        AddExecution(new PipelineExecution(pipelineName, executionId, status, revisions)
+    public SeededExecution AddExecution(string pipelineName, string executionId, string status, params SeededRevision[] revisions) =>
+        AddExecution(new SeededExecution(pipelineName, executionId, status, revisions)
         {
             PipelineVersion = _pipelines.TryGetValue(pipelineName, out var version) ? version : 1,
         });
 
     /// <summary>Adds or replaces an execution with full control over its fields.</summary>
-    public PipelineExecution AddExecution(PipelineExecution execution)
+    public SeededExecution AddExecution(SeededExecution execution)
     {
         ArgumentNullException.ThrowIfNull(execution);
         _pipelines.TryAdd(execution.PipelineName, execution.PipelineVersion);
@@ -72,12 +72,12 @@ public sealed class FakeCodePipeline : LoopbackServer
     }
 
     /// <summary>Replaces the revisions: models "empty right after STARTED, filled once the source action ran". Null omits the field.</summary>
-    public void SetRevisions(string executionId, params ArtifactRevision[]? revisions) =>
+    public void SetRevisions(string executionId, params SeededRevision[]? revisions) =>
         Update(executionId, e => e with { Revisions = revisions });
 
     public void SetStatus(string executionId, string status) => Update(executionId, e => e with { Status = status });
 
-    public PipelineExecution? GetExecution(string executionId) => _executions.GetValueOrDefault(executionId);
+    public SeededExecution? GetExecution(string executionId) => _executions.GetValueOrDefault(executionId);
 
     protected override async Task HandleAsync(IncomingRequest request)
     {
@@ -183,7 +183,7 @@ public sealed class FakeCodePipeline : LoopbackServer
         return ResponseWriter.WriteTextAsync(response, status, ContentType, ResponseWriter.JsonObject(("__type", type), ("message", message)));
     }
 
-    private void Update(string executionId, Func<PipelineExecution, PipelineExecution> change)
+    private void Update(string executionId, Func<SeededExecution, SeededExecution> change)
     {
         while (true)
         {

@@ -2,14 +2,17 @@ using System.Text.Json;
 
 namespace Bridge.Sandbox;
 
-/// <summary>What <see cref="FakeCodePipeline"/> answers for one execution.</summary>
+/// <summary>
+/// An execution a test or the sandbox put into <see cref="FakeCodePipeline"/>: what its GetPipelineExecution answers for it
+/// (<c>pipelineExecution</c>). Not the bridge's own view of an execution.
+/// </summary>
 /// <param name="PipelineName">The pipeline's name.</param>
 /// <param name="ExecutionId">The execution id (a UUID in real AWS; any string here).</param>
 /// <param name="Status">The API's status word: see <see cref="PipelineExecutionStatus"/> (note: the API says <c>Cancelled</c>, events say <c>CANCELED</c>).</param>
 /// <param name="Revisions">
 /// The artifact revisions. An empty list models "the source action has not run yet"; null omits the field altogether.
 /// </param>
-public sealed record PipelineExecution(string PipelineName, string ExecutionId, string Status, IReadOnlyList<ArtifactRevision>? Revisions)
+public sealed record SeededExecution(string PipelineName, string ExecutionId, string Status, IReadOnlyList<SeededRevision>? Revisions)
 {
     public int PipelineVersion { get; init; } = 1;
 
@@ -53,16 +56,4 @@ public sealed record PipelineExecution(string PipelineName, string ExecutionId, 
         writer.WriteEndObject();
         writer.WriteEndObject();
     }
-}
-
-/// <summary>The <c>PipelineExecutionStatus</c> values of the CodePipeline API.</summary>
-public static class PipelineExecutionStatus
-{
-    public const string InProgress = "InProgress";
-    public const string Stopping = "Stopping";
-    public const string Stopped = "Stopped";
-    public const string Succeeded = "Succeeded";
-    public const string Superseded = "Superseded";
-    public const string Failed = "Failed";
-    public const string Cancelled = "Cancelled";
 }
