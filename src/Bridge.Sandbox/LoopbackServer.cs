@@ -195,7 +195,7 @@ public abstract class LoopbackServer : IAsyncDisposable
                 }
             }
 
-            await HandleAsync(new IncomingRequest(context, rawTarget, body, bodyText, time)).ConfigureAwait(false);
+            await HandleAsync(new IncomingRequest(context, body, bodyText, time)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
         {

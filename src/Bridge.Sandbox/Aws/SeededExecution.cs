@@ -14,22 +14,12 @@ namespace Bridge.Sandbox;
 /// </param>
 public sealed record SeededExecution(string PipelineName, string ExecutionId, string Status, IReadOnlyList<SeededRevision>? Revisions)
 {
-    public int PipelineVersion { get; init; } = 1;
-
-    /// <summary>For example <c>Webhook</c>, <c>StartPipelineExecution</c>, <c>CloudWatchEvent</c>. Null omits <c>trigger</c>.</summary>
-    public string? TriggerType { get; init; }
-
-    public string? TriggerDetail { get; init; }
-
-    /// <summary>SUPERSEDED, QUEUED or PARALLEL (V2 pipelines report it).</summary>
-    public string ExecutionMode { get; init; } = "SUPERSEDED";
-
     internal void Write(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("pipelineExecution");
         writer.WriteString("pipelineName", PipelineName);
-        writer.WriteNumber("pipelineVersion", PipelineVersion);
+        writer.WriteNumber("pipelineVersion", 1);
         writer.WriteString("pipelineExecutionId", ExecutionId);
         writer.WriteString("status", Status);
         if (Revisions is not null)
@@ -43,15 +33,7 @@ public sealed record SeededExecution(string PipelineName, string ExecutionId, st
             writer.WriteEndArray();
         }
 
-        if (TriggerType is not null)
-        {
-            writer.WriteStartObject("trigger");
-            writer.WriteString("triggerType", TriggerType);
-            writer.WriteString("triggerDetail", TriggerDetail ?? "");
-            writer.WriteEndObject();
-        }
-
-        writer.WriteString("executionMode", ExecutionMode);
+        writer.WriteString("executionMode", "SUPERSEDED");
         writer.WriteString("executionType", "STANDARD");
         writer.WriteEndObject();
         writer.WriteEndObject();

@@ -16,12 +16,6 @@ public sealed record SeededRevision(string Name, string RevisionId, string? Revi
 {
     public const string DefaultName = "SourceOutput";
 
-    /// <summary>When the revision was created; written as epoch seconds with a fraction, as AWS does.</summary>
-    public DateTimeOffset? Created { get; init; }
-
-    /// <summary>Optional provider change identifier (CodeCommit/S3 sources carry one).</summary>
-    public string? RevisionChangeIdentifier { get; init; }
-
     /// <summary>GitHub (version 1, OAuth) source action: <c>https://github.com/{owner}/{repo}/commit/{sha}</c>, plain-text summary.</summary>
     public static SeededRevision GitHubV1(string owner, string repo, string sha, string commitMessage = "Update", string name = DefaultName) =>
         new(name, sha, $"https://github.com/{owner}/{repo}/commit/{sha}", commitMessage);
@@ -56,10 +50,6 @@ public sealed record SeededRevision(string Name, string RevisionId, string? Revi
     public static string ConnectionArn(string region, string accountId, string connectionId, string service = "codeconnections") =>
         $"arn:aws:{service}:{region}:{accountId}:connection/{connectionId}";
 
-    /// <summary>CodeCommit source: console URL, plain-text summary. The bridge must skip it.</summary>
-    public static SeededRevision CodeCommit(string region, string repositoryName, string sha, string commitMessage = "Update", string name = DefaultName) =>
-        new(name, sha, $"https://{region}.console.aws.amazon.com/codecommit/home#/repository/{repositoryName}/commit/{sha}", commitMessage);
-
     /// <summary>S3 source: the revision id is an object version id and there is no URL. The bridge must skip it.</summary>
     public static SeededRevision S3(string versionId, string? summary = null, string name = DefaultName) =>
         new(name, versionId, null, summary);
@@ -69,19 +59,9 @@ public sealed record SeededRevision(string Name, string RevisionId, string? Revi
         writer.WriteStartObject();
         writer.WriteString("name", Name);
         writer.WriteString("revisionId", RevisionId);
-        if (RevisionChangeIdentifier is not null)
-        {
-            writer.WriteString("revisionChangeIdentifier", RevisionChangeIdentifier);
-        }
-
         if (RevisionSummary is not null)
         {
             writer.WriteString("revisionSummary", RevisionSummary);
-        }
-
-        if (Created is { } created)
-        {
-            writer.WriteNumber("created", Math.Round(created.ToUnixTimeMilliseconds() / 1000.0, 3));
         }
 
         if (RevisionUrl is not null)
