@@ -22,7 +22,7 @@ namespace Bridge.Sandbox;
 public sealed class LoopbackBridge : IAsyncDisposable
 {
     /// <summary>The Key Vault secret holding the GitHub token (the bridge's default <c>GitHub:TokenSecretName</c>).</summary>
-    public const string GitHubTokenSecretName = "github-token";
+    private const string GitHubTokenSecretName = "github-token";
 
     private const string DefaultFunctionKey = "sandbox-key";
 
