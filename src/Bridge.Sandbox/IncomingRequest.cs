@@ -8,10 +8,9 @@ public sealed class IncomingRequest
 {
     private string? _body;
 
-    internal IncomingRequest(HttpContext context, string rawTarget, ReadOnlyMemory<byte> bodyBytes, string? bodyText, DateTimeOffset time)
+    internal IncomingRequest(HttpContext context, ReadOnlyMemory<byte> bodyBytes, string? bodyText, DateTimeOffset time)
     {
         Context = context;
-        RawTarget = rawTarget;
         BodyBytes = bodyBytes;
         _body = bodyText;
         Time = time;
@@ -23,10 +22,7 @@ public sealed class IncomingRequest
 
     public HttpResponse Response => Context.Response;
 
-    /// <summary>Path and query exactly as sent (not decoded): what SigV4 canonicalises.</summary>
-    public string RawTarget { get; }
-
-    /// <summary>The body bytes exactly as sent (SigV4 hashes them).</summary>
+    /// <summary>The body bytes exactly as sent.</summary>
     public ReadOnlyMemory<byte> BodyBytes { get; }
 
     /// <summary>The body as UTF-8 text.</summary>
@@ -34,8 +30,6 @@ public sealed class IncomingRequest
 
     /// <summary>Arrival time by the server's clock.</summary>
     public DateTimeOffset Time { get; }
-
-    public CancellationToken Aborted => Context.RequestAborted;
 
     /// <summary>The request header, or null when absent (repeated headers are joined with ", ").</summary>
     public string? Header(string name)

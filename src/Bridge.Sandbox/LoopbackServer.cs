@@ -41,16 +41,13 @@ public abstract class LoopbackServer : IAsyncDisposable
     public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException($"{GetType().Name} is not started: call StartAsync first.");
 
     /// <summary>The certificate the fake serves HTTPS with, or null for plain HTTP.</summary>
-    public virtual X509Certificate2? Certificate => Options.Certificate;
+    public virtual X509Certificate2? Certificate => null;
 
     /// <summary>Every request received since the last <see cref="ClearRequests"/>, in arrival order (empty when recording is off).</summary>
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
     /// <summary>Number of requests received since the last <see cref="ClearRequests"/>, faulted ones included.</summary>
     public int RequestCount => Volatile.Read(ref _requestCount);
-
-    /// <summary>Faults still queued.</summary>
-    public int PendingFaults => _faults.Count;
 
     protected LoopbackServerOptions Options { get; }
 
@@ -95,9 +92,6 @@ public abstract class LoopbackServer : IAsyncDisposable
     public HttpMessageHandler CreateTrustingHandler() =>
         Certificate is { } certificate ? SelfSignedCertificate.CreateTrustingHandler(certificate) : new SocketsHttpHandler();
 
-    /// <summary>An <see cref="HttpClient"/> aimed at <see cref="BaseAddress"/> that trusts this fake.</summary>
-    public HttpClient CreateClient() => new(CreateTrustingHandler()) { BaseAddress = BaseAddress };
-
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (_app is not null)
@@ -116,7 +110,7 @@ public abstract class LoopbackServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, Options.Port, listen =>
+            kestrel.Listen(IPAddress.Loopback, 0, listen =>
             {
                 if (certificate is not null)
                 {
@@ -125,14 +119,7 @@ public abstract class LoopbackServer : IAsyncDisposable
             });
         });
 
-        if (Options.ConfigureLogging is { } configureLogging)
-        {
-            configureLogging(builder.Logging);
-        }
-        else
-        {
-            builder.Logging.ClearProviders();
-        }
+        builder.Logging.ClearProviders();
 
         var app = builder.Build();
         app.Run(ProcessAsync);
@@ -195,7 +182,7 @@ public abstract class LoopbackServer : IAsyncDisposable
                 }
             }
 
-            await HandleAsync(new IncomingRequest(context, rawTarget, body, bodyText, time)).ConfigureAwait(false);
+            await HandleAsync(new IncomingRequest(context, body, bodyText, time)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
         {

@@ -48,7 +48,7 @@ internal sealed class Workload
     public const string Region = "eu-west-1";
     public const string Owner = "octo-org";
     private static readonly DateTimeOffset Day = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
-    private static readonly string ConnectionArn = ArtifactRevision.ConnectionArn(Region, Account, "4f1e2d3c-5b6a-4978-8a9b-0c1d2e3f4a5b");
+    private static readonly string ConnectionArn = SeededRevision.ConnectionArn(Region, Account, "4f1e2d3c-5b6a-4978-8a9b-0c1d2e3f4a5b");
 
     public required IReadOnlyList<ExecutionSpec> Executions { get; init; }
     public required IReadOnlyList<EventSpec> Events { get; init; }
@@ -128,13 +128,13 @@ internal sealed class Workload
         {
             var github = x.Source switch
             {
-                SourceKind.GitHubV1 or SourceKind.GitHubV1PlusS3 => ArtifactRevision.GitHubV1(x.Owner, x.Repo, x.Sha, "Update", "AppSource"),
-                SourceKind.Connections or SourceKind.ConnectionsPlusS3 => ArtifactRevision.CodeConnections(Region, ConnectionArn, x.FullName, x.Sha, name: "AppSource"),
+                SourceKind.GitHubV1 or SourceKind.GitHubV1PlusS3 => SeededRevision.GitHubV1(x.Owner, x.Repo, x.Sha, "Update", "AppSource"),
+                SourceKind.Connections or SourceKind.ConnectionsPlusS3 => SeededRevision.CodeConnections(Region, ConnectionArn, x.FullName, x.Sha, name: "AppSource"),
                 _ => null,
             };
             if (github is null) continue;
-            ArtifactRevision[] revisions = x.Source is SourceKind.GitHubV1PlusS3 or SourceKind.ConnectionsPlusS3
-                ? [github, ArtifactRevision.S3("3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY", "config.zip", "ConfigSource")]
+            SeededRevision[] revisions = x.Source is SourceKind.GitHubV1PlusS3 or SourceKind.ConnectionsPlusS3
+                ? [github, SeededRevision.S3("3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY", "config.zip", "ConfigSource")]
                 : [github];
             codePipeline.AddExecution(x.Pipeline, x.Id, PipelineExecutionStatus.InProgress, revisions);
         }
@@ -208,7 +208,7 @@ internal sealed class Workload
 }
 
 /// <summary>
-/// What the ordering rules (DESIGN §6) should produce, computed independently of the bridge's code:
+/// What the ordering rules (docs/architecture.md) should produce, computed independently of the bridge's code:
 /// replaying the events one at a time in send order, how many statuses differ from what the slot last showed
 /// (the number of POSTs a perfect bridge makes), and which status each slot must end on.
 /// </summary>

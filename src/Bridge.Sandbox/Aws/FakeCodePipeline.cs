@@ -20,8 +20,8 @@ public sealed class FakeCodePipeline : LoopbackServer
     public const string GetPipelineExecutionTarget = "CodePipeline_20150709.GetPipelineExecution";
     private const string Coral = "com.amazon.coral.service#";
 
-    private readonly ConcurrentDictionary<string, int> _pipelines = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, PipelineExecution> _executions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _pipelines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SeededExecution> _executions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedSigV4> _signers = new();
 
     public FakeCodePipeline(LoopbackServerOptions? options = null, string accountId = "123456789012")
@@ -32,13 +32,6 @@ public sealed class FakeCodePipeline : LoopbackServer
 
     /// <summary>The account the pipelines live in (used in error messages).</summary>
     public string AccountId { get; }
-
-    /// <summary>
-    /// Off (null) by default: only the form of the SigV4 header is checked, because a fake cannot know the secret of
-    /// arbitrary credentials. Set it to verify signatures too, for example with <see cref="FakeSts.LookupIssued"/>
-    /// (the STS fake knows the secret and session token of every credential it issued) plus any base keys.
-    /// </summary>
-    public Func<string, AwsSecret?>? SigningSecrets { get; set; }
 
     /// <summary>The signer of every accepted request, in arrival order.</summary>
     public IReadOnlyList<RecordedSigV4> Signers => _signers.ToArray();
@@ -53,42 +46,22 @@ public sealed class FakeCodePipeline : LoopbackServer
     public static CannedResponseFault AccessDenied(string principalArn = "arn:aws:sts::123456789012:assumed-role/bridge/session", string pipelineArn = "arn:aws:codepipeline:us-east-1:123456789012:pipeline") =>
         Error(400, Coral + "AccessDeniedException", $"User: {principalArn} is not authorized to perform: codepipeline:GetPipelineExecution on resource: {pipelineArn} because no identity-based policy allows the codepipeline:GetPipelineExecution action");
 
-    /// <summary>Makes a pipeline known without executions (its unknown executions then give PipelineExecutionNotFoundException).</summary>
-    public void AddPipeline(string pipelineName, int version = 1) => _pipelines[pipelineName] = version;
-
-    public PipelineExecution AddExecution(string pipelineName, string executionId, string status, params ArtifactRevision[] revisions) =>
-        AddExecution(new PipelineExecution(pipelineName, executionId, status, revisions)
-        {
-            PipelineVersion = _pipelines.TryGetValue(pipelineName, out var version) ? version : 1,
-        });
-
-    /// <summary>Adds or replaces an execution with full control over its fields.</summary>
-    public PipelineExecution AddExecution(PipelineExecution execution)
+    /// <summary>Adds or replaces an execution; its pipeline becomes known.</summary>
+    public void AddExecution(string pipelineName, string executionId, string status, params SeededRevision[] revisions)
     {
-        ArgumentNullException.ThrowIfNull(execution);
-        _pipelines.TryAdd(execution.PipelineName, execution.PipelineVersion);
-        _executions[execution.ExecutionId] = execution;
-        return execution;
+        _pipelines.TryAdd(pipelineName, 0);
+        _executions[executionId] = new SeededExecution(pipelineName, executionId, status, revisions);
     }
-
-    /// <summary>Replaces the revisions: models "empty right after STARTED, filled once the source action ran". Null omits the field.</summary>
-    public void SetRevisions(string executionId, params ArtifactRevision[]? revisions) =>
-        Update(executionId, e => e with { Revisions = revisions });
-
-    public void SetStatus(string executionId, string status) => Update(executionId, e => e with { Status = status });
-
-    public PipelineExecution? GetExecution(string executionId) => _executions.GetValueOrDefault(executionId);
 
     protected override async Task HandleAsync(IncomingRequest request)
     {
-        var auth = SigV4.Check(request, "codepipeline", SigningSecrets);
+        var auth = SigV4.Check(request, "codepipeline");
         if (auth.Failure != SigV4Failure.None)
         {
             var type = auth.Failure switch
             {
                 SigV4Failure.Missing => "MissingAuthenticationTokenException",
                 SigV4Failure.Incomplete => "IncompleteSignatureException",
-                SigV4Failure.UnknownKey => "UnrecognizedClientException",
                 _ => "InvalidSignatureException",
             };
             await WriteErrorAsync(request.Response, 400, Coral + type, auth.Message).ConfigureAwait(false);
@@ -181,21 +154,5 @@ public sealed class FakeCodePipeline : LoopbackServer
     {
         response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         return ResponseWriter.WriteTextAsync(response, status, ContentType, ResponseWriter.JsonObject(("__type", type), ("message", message)));
-    }
-
-    private void Update(string executionId, Func<PipelineExecution, PipelineExecution> change)
-    {
-        while (true)
-        {
-            if (!_executions.TryGetValue(executionId, out var current))
-            {
-                throw new KeyNotFoundException($"No execution '{executionId}': add it first with AddExecution.");
-            }
-
-            if (_executions.TryUpdate(executionId, change(current), current))
-            {
-                return;
-            }
-        }
     }
 }

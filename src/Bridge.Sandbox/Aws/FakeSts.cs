@@ -20,7 +20,7 @@ namespace Bridge.Sandbox;
 /// <remarks>
 /// Every successful call issues fresh, distinct credentials (<c>ASIAFAKE000000000001</c>, ...): a test can tell
 /// which call's credentials signed a later CodePipeline request (<see cref="FakeCodePipeline.Signers"/>), and
-/// <see cref="LookupIssued"/> lets the CodePipeline fake verify those signatures.
+/// <see cref="LookupIssued"/> tells it the secret half of what was issued.
 /// </remarks>
 public sealed partial class FakeSts : LoopbackServer
 {
@@ -28,6 +28,9 @@ public sealed partial class FakeSts : LoopbackServer
     public const string AssumeRoleAction = "AssumeRole";
     public const string AssumeRoleWithWebIdentityAction = "AssumeRoleWithWebIdentity";
     private const string XmlContentType = "text/xml";
+
+    /// <summary>Lifetime of issued credentials when the call has no <c>DurationSeconds</c> (AWS's default).</summary>
+    private static readonly TimeSpan CredentialLifetime = TimeSpan.FromHours(1);
 
     private readonly ConcurrentDictionary<string, string?> _allowedRoles = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IssuedCredentials> _issued = new(StringComparer.Ordinal);
@@ -41,14 +44,9 @@ public sealed partial class FakeSts : LoopbackServer
         AccountId = accountId;
     }
 
-    /// <summary>Account of the caller in GetCallerIdentity answers for keys this fake did not issue.</summary>
+    /// <summary>Account of the caller in AccessDenied messages for keys this fake did not issue.</summary>
     public string AccountId { get; }
 
-    /// <summary>Lifetime of issued credentials when the call has no <c>DurationSeconds</c>. Default 1 hour (AWS's default).</summary>
-    public TimeSpan CredentialLifetime { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>Off (null) by default: AssumeRole's SigV4 header is checked for form only. Set it to verify the caller's signature too.</summary>
-    public Func<string, AwsSecret?>? SigningSecrets { get; set; }
 
     /// <summary>Optional check of the web identity token; false answers 400 <c>InvalidIdentityToken</c>. Default: any non-empty token.</summary>
     public Func<string, bool>? WebIdentityTokenValidator { get; set; }
@@ -79,7 +77,6 @@ public sealed partial class FakeSts : LoopbackServer
             null or "" => WriteErrorAsync(request.Response, 400, "MissingAction", "Missing Action"),
             AssumeRoleAction => AssumeRoleAsync(request, AssumeRoleAction, parameters),
             AssumeRoleWithWebIdentityAction => AssumeRoleAsync(request, AssumeRoleWithWebIdentityAction, parameters),
-            "GetCallerIdentity" => GetCallerIdentityAsync(request),
             var other => WriteErrorAsync(request.Response, 400, "InvalidAction", $"Could not find operation {other} for version 2011-06-15"),
         };
     }
@@ -101,14 +98,13 @@ public sealed partial class FakeSts : LoopbackServer
         // AssumeRoleWithWebIdentity is the one anonymous call: the token is the credential.
         if (!webIdentity)
         {
-            var auth = SigV4.Check(request, "sts", SigningSecrets);
+            var auth = SigV4.Check(request, "sts");
             if (auth.Failure != SigV4Failure.None)
             {
                 var (status, code) = auth.Failure switch
                 {
                     SigV4Failure.Missing => (403, "MissingAuthenticationToken"),
                     SigV4Failure.Incomplete => (400, "IncompleteSignature"),
-                    SigV4Failure.UnknownKey => (403, "InvalidClientTokenId"),
                     _ => (403, "SignatureDoesNotMatch"),
                 };
                 await RejectAsync(request, call, status, code, auth.Message).ConfigureAwait(false);
@@ -160,23 +156,6 @@ public sealed partial class FakeSts : LoopbackServer
         }
 
         await WriteResultAsync(request.Response, action, result).ConfigureAwait(false);
-    }
-
-    private Task GetCallerIdentityAsync(IncomingRequest request)
-    {
-        var auth = SigV4.Check(request, "sts", SigningSecrets);
-        if (auth.Failure != SigV4Failure.None)
-        {
-            return WriteErrorAsync(request.Response, 403, auth.Failure == SigV4Failure.Missing ? "MissingAuthenticationToken" : "InvalidClientTokenId", auth.Message);
-        }
-
-        var accessKeyId = auth.Credential!.AccessKeyId;
-        var arn = CallerArn(accessKeyId);
-        var result = new StringBuilder();
-        Element(result, "Arn", arn);
-        Element(result, "UserId", _issued.TryGetValue(accessKeyId, out var issued) ? issued.AssumedRoleId : accessKeyId);
-        Element(result, "Account", arn.Split(':')[4]);
-        return WriteResultAsync(request.Response, "GetCallerIdentity", result);
     }
 
     private static string? Validate(StsCall call, Dictionary<string, StringValues> parameters)

@@ -10,7 +10,7 @@ public static class SampleExecutions
         using var doc = JsonDocument.Parse(File.ReadAllText(executionsFile));
         foreach (var e in doc.RootElement.GetProperty("pipelineExecutions").EnumerateArray())
         {
-            var revisions = e.GetProperty("artifactRevisions").EnumerateArray().Select(a => new ArtifactRevision(
+            var revisions = e.GetProperty("artifactRevisions").EnumerateArray().Select(a => new SeededRevision(
                 a.GetProperty("name").GetString()!, a.GetProperty("revisionId").GetString()!,
                 a.TryGetProperty("revisionUrl", out var url) ? url.GetString() : null,
                 a.TryGetProperty("revisionSummary", out var summary) ? summary.GetString() : null)).ToArray();

@@ -1,10 +1,8 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace Bridge.Sandbox;
 
-/// <summary>The secret half of an AWS access key, for fakes that verify signatures.</summary>
+/// <summary>The secret half of credentials the STS fake issued (<see cref="FakeSts.LookupIssued"/>).</summary>
 /// <param name="SecretAccessKey">The secret access key.</param>
 /// <param name="SessionToken">For temporary credentials: the session token the caller must send as <c>X-Amz-Security-Token</c>.</param>
 public sealed record AwsSecret(string SecretAccessKey, string? SessionToken = null)
@@ -35,11 +33,8 @@ internal enum SigV4Failure
     /// <summary>An Authorization header AWS cannot even parse.</summary>
     Incomplete,
 
-    /// <summary>Parsed, but signed for another service, or the signature does not verify.</summary>
+    /// <summary>Parsed, but scoped to another date or service.</summary>
     SignatureMismatch,
-
-    /// <summary>Verification is on and the access key (or its session token) is unknown.</summary>
-    UnknownKey,
 }
 
 internal readonly record struct SigV4Result(RecordedSigV4? Credential, SigV4Failure Failure, string Message)
@@ -48,16 +43,15 @@ internal readonly record struct SigV4Result(RecordedSigV4? Credential, SigV4Fail
 }
 
 /// <summary>
-/// Checks AWS Signature Version 4 headers the way an AWS front end does, shared by the STS and CodePipeline fakes.
-/// By default only the form is checked (algorithm, credential scope, signed headers, a 64-hex signature, X-Amz-Date):
-/// that catches an unsigned or mis-scoped request. With a secret lookup the signature is recomputed too, which
-/// needs the secret of the signing key: the STS fake knows the secrets it issued (<see cref="FakeSts.LookupIssued"/>).
+/// Checks the form of AWS Signature Version 4 headers the way an AWS front end does, shared by the STS and CodePipeline
+/// fakes: algorithm, credential scope, signed headers, a 64-hex signature, X-Amz-Date. That catches an unsigned or
+/// mis-scoped request; the signature itself is not recomputed (a fake cannot know the secret of arbitrary credentials).
 /// </summary>
 internal static class SigV4
 {
     private const string Algorithm = "AWS4-HMAC-SHA256";
 
-    public static SigV4Result Check(IncomingRequest request, string service, Func<string, AwsSecret?>? secrets)
+    public static SigV4Result Check(IncomingRequest request, string service)
     {
         var authorization = request.Header("Authorization");
         if (string.IsNullOrEmpty(authorization))
@@ -65,7 +59,7 @@ internal static class SigV4
             return SigV4Result.Fail(SigV4Failure.Missing, "Request is missing Authentication Token");
         }
 
-        if (!TryParse(authorization, out var scope, out var signedHeaders, out var signature, out var problem))
+        if (!TryParse(authorization, out var scope, out var problem))
         {
             return SigV4Result.Fail(SigV4Failure.Incomplete, $"{problem} Authorization={authorization.Split(' ')[0]}");
         }
@@ -87,29 +81,13 @@ internal static class SigV4
             return SigV4Result.Fail(SigV4Failure.SignatureMismatch, $"Credential should be scoped to correct service: '{service}'. ");
         }
 
-        if (secrets is null)
-        {
-            return new SigV4Result(credential, SigV4Failure.None, "");
-        }
-
-        var secret = secrets(credential.AccessKeyId);
-        if (secret is null || (secret.SessionToken is not null && secret.SessionToken != credential.SecurityToken))
-        {
-            return SigV4Result.Fail(SigV4Failure.UnknownKey, "The security token included in the request is invalid.");
-        }
-
-        var expected = Sign(request, amzDate, credential, signedHeaders, secret.SecretAccessKey);
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature))
-            ? new SigV4Result(credential, SigV4Failure.None, "")
-            : SigV4Result.Fail(SigV4Failure.SignatureMismatch, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+        return new SigV4Result(credential, SigV4Failure.None, "");
     }
 
     /// <summary>Parses <c>AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request, SignedHeaders=a;b, Signature=hex</c>.</summary>
-    private static bool TryParse(string authorization, out string[] scope, out string[] signedHeaders, out string signature, out string problem)
+    private static bool TryParse(string authorization, out string[] scope, out string problem)
     {
         scope = [];
-        signedHeaders = [];
-        signature = "";
         if (!authorization.StartsWith(Algorithm + " ", StringComparison.Ordinal))
         {
             problem = "Authorization header requires the 'AWS4-HMAC-SHA256' algorithm.";
@@ -146,8 +124,7 @@ internal static class SigV4
             return false;
         }
 
-        signedHeaders = headers!.Split(';');
-        if (!signedHeaders.Contains("host"))
+        if (!headers!.Split(';').Contains("host"))
         {
             problem = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.";
             return false;
@@ -159,61 +136,7 @@ internal static class SigV4
             return false;
         }
 
-        signature = sig;
         problem = "";
         return true;
     }
-
-    /// <summary>Recomputes the signature (AWS General Reference, "Create a signed AWS API request").</summary>
-    private static string Sign(IncomingRequest request, string amzDate, RecordedSigV4 credential, string[] signedHeaders, string secret)
-    {
-        var queryStart = request.RawTarget.IndexOf('?', StringComparison.Ordinal);
-        var path = queryStart < 0 ? request.RawTarget : request.RawTarget[..queryStart];
-        var query = queryStart < 0 ? "" : request.RawTarget[(queryStart + 1)..];
-
-        var canonical = new StringBuilder()
-            .Append(request.Request.Method).Append('\n')
-            .Append(CanonicalPath(path)).Append('\n')
-            .Append(CanonicalQuery(query)).Append('\n');
-        foreach (var name in signedHeaders)
-        {
-            canonical.Append(name).Append(':').Append(CanonicalHeaderValue(request.Request.Headers[name])).Append('\n');
-        }
-
-        var payloadHash = request.Header("X-Amz-Content-SHA256") == "UNSIGNED-PAYLOAD"
-            ? "UNSIGNED-PAYLOAD"
-            : Convert.ToHexStringLower(SHA256.HashData(request.BodyBytes.Span));
-        canonical.Append('\n').AppendJoin(';', signedHeaders).Append('\n').Append(payloadHash);
-
-        var scope = $"{credential.Date}/{credential.Region}/{credential.Service}/aws4_request";
-        var stringToSign = $"{Algorithm}\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";
-
-        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + secret), credential.Date);
-        key = Hmac(key, credential.Region);
-        key = Hmac(key, credential.Service);
-        key = Hmac(key, "aws4_request");
-        return Convert.ToHexStringLower(Hmac(key, stringToSign));
-    }
-
-    private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
-
-    // Services other than S3 encode each path segment a second time (the path on the wire is already encoded once).
-    private static string CanonicalPath(string rawPath) =>
-        rawPath.Length == 0 ? "/" : string.Join('/', rawPath.Split('/').Select(Uri.EscapeDataString));
-
-    private static string CanonicalQuery(string query) =>
-        string.Join('&', query.Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Select(pair =>
-            {
-                var equals = pair.IndexOf('=', StringComparison.Ordinal);
-                var name = equals < 0 ? pair : pair[..equals];
-                var value = equals < 0 ? "" : pair[(equals + 1)..];
-                return (Name: Uri.EscapeDataString(Uri.UnescapeDataString(name)), Value: Uri.EscapeDataString(Uri.UnescapeDataString(value)));
-            })
-            .OrderBy(p => p.Name, StringComparer.Ordinal)
-            .ThenBy(p => p.Value, StringComparer.Ordinal)
-            .Select(p => p.Name + "=" + p.Value));
-
-    private static string CanonicalHeaderValue(Microsoft.Extensions.Primitives.StringValues values) =>
-        string.Join(',', values.Select(v => string.Join(' ', (v ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))));
 }

@@ -9,13 +9,13 @@ using Microsoft.AspNetCore.Http;
 namespace Bridge.Sandbox;
 
 /// <summary>
-/// Azure Key Vault's secret reads (<c>GET /secrets/{name}[/{version}]?api-version=...</c>) over HTTPS with the
+/// Azure Key Vault's secret read as the bridge makes it (<c>GET /secrets/{name}?api-version=...</c>, the current version) over HTTPS with the
 /// bearer challenge: a request without a token gets 401 and <c>WWW-Authenticate: Bearer authorization="...", resource="..."</c>,
 /// which is how the Azure SDK's challenge policy learns the tenant and scope before sending a token.
 /// </summary>
 /// <remarks>
 /// HTTPS is not optional: the Azure SDK refuses to send a bearer token over plain HTTP. The certificate is generated
-/// in-process unless one is given in the options; clients trust it with <see cref="LoopbackServer.CreateTrustingHandler"/>
+/// in-process; clients trust it with <see cref="LoopbackServer.CreateTrustingHandler"/>
 /// (and, because the vault host is 127.0.0.1, set <c>SecretClientOptions.DisableChallengeResourceVerification</c>).
 /// </remarks>
 public sealed partial class FakeKeyVault : LoopbackServer
@@ -24,25 +24,20 @@ public sealed partial class FakeKeyVault : LoopbackServer
     private const string ServiceVersion = "1.9.2795.1";
 
     private readonly X509Certificate2 _certificate;
-    private readonly bool _ownsCertificate;
-    private readonly ConcurrentDictionary<string, SecretVersion[]> _secrets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, SecretVersion> _secrets = new(StringComparer.OrdinalIgnoreCase);
     private int _secretReads;
 
     public FakeKeyVault(LoopbackServerOptions? options = null, string tenantId = "72f988bf-0000-4000-8000-000000000000")
         : base(options)
     {
         TenantId = tenantId;
-        _ownsCertificate = Options.Certificate is null;
-        _certificate = Options.Certificate ?? SelfSignedCertificate.CreateForLoopback("CN=Bridge Sandbox Key Vault", Time);
+        _certificate = SelfSignedCertificate.CreateForLoopback("CN=Bridge Sandbox Key Vault", Time);
     }
 
     public override X509Certificate2 Certificate => _certificate;
 
     /// <summary>The tenant named in the challenge (<c>authorization="https://login.microsoftonline.com/{tenant}"</c>).</summary>
     public string TenantId { get; }
-
-    /// <summary>Optional check of the bearer token; false answers 401 with the challenge. Default: any non-empty token.</summary>
-    public Func<string, bool>? TokenValidator { get; set; }
 
     /// <summary>Number of secret values handed out (200 answers): lets a test check the bridge's cache.</summary>
     public int SecretReads => Volatile.Read(ref _secretReads);
@@ -51,22 +46,15 @@ public sealed partial class FakeKeyVault : LoopbackServer
     public static CannedResponseFault ServiceUnavailable() =>
         Fault.Respond(503, ErrorBody("ServiceUnavailable", "The service is temporarily unavailable. Please try again later."));
 
-    /// <summary>429 with <c>Retry-After</c>, as when the vault's transaction limit is exceeded.</summary>
-    public static CannedResponseFault Throttled(int retryAfterSeconds) =>
-        Fault.Respond(429, ErrorBody("Throttled", "Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached"))
-            .WithHeader("Retry-After", retryAfterSeconds.ToString(CultureInfo.InvariantCulture));
-
-    /// <summary>Adds a secret, or rotates it: a new version becomes the current one. Returns the new version id.</summary>
-    public string SetSecret(string name, string value, IReadOnlyDictionary<string, string>? tags = null)
+    /// <summary>Adds a secret, or rotates it: a new version becomes the current one.</summary>
+    public void SetSecret(string name, string value)
     {
         if (!SecretNamePattern().IsMatch(name))
         {
             throw new ArgumentException($"'{name}' is not a valid Key Vault secret name (1-127 letters, digits and dashes).", nameof(name));
         }
 
-        var version = new SecretVersion(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), value, Time.GetUtcNow(), tags);
-        _secrets.AddOrUpdate(name, [version], (_, versions) => [.. versions, version]);
-        return version.Version;
+        _secrets[name] = new SecretVersion(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), value, Time.GetUtcNow());
     }
 
     public bool DeleteSecret(string name) => _secrets.TryRemove(name, out _);
@@ -81,12 +69,6 @@ public sealed partial class FakeKeyVault : LoopbackServer
             return;
         }
 
-        if (TokenValidator is { } validate && !validate(token))
-        {
-            await ChallengeAsync(request.Response, "AKV10032: Invalid issuer or audience, or the token has expired.").ConfigureAwait(false);
-            return;
-        }
-
         AddServiceHeaders(request.Response);
         if (!request.Request.Query.ContainsKey("api-version"))
         {
@@ -95,21 +77,15 @@ public sealed partial class FakeKeyVault : LoopbackServer
         }
 
         var segments = (request.Request.Path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments is not (["secrets", _] or ["secrets", _, _]) || !HttpMethods.IsGet(request.Request.Method))
+        if (segments is not ["secrets", var name] || !HttpMethods.IsGet(request.Request.Method))
         {
             await WriteErrorAsync(request.Response, 400, "BadParameter", $"The request URI or method is not supported by this sandbox vault: {request.Request.Method} {request.Request.Path}").ConfigureAwait(false);
             return;
         }
 
-        var name = segments[1];
-        var versionId = segments.Length == 3 ? segments[2] : null;
-        var secret = _secrets.TryGetValue(name, out var versions)
-            ? versionId is null ? versions[^1] : versions.FirstOrDefault(v => v.Version.Equals(versionId, StringComparison.OrdinalIgnoreCase))
-            : null;
-        if (secret is null)
+        if (!_secrets.TryGetValue(name, out var secret))
         {
-            var id = versionId is null ? name : $"{name}/{versionId}";
-            await WriteErrorAsync(request.Response, 404, "SecretNotFound", $"A secret with (name/id) {id} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182").ConfigureAwait(false);
+            await WriteErrorAsync(request.Response, 404, "SecretNotFound", $"A secret with (name/id) {name} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182").ConfigureAwait(false);
             return;
         }
 
@@ -120,11 +96,7 @@ public sealed partial class FakeKeyVault : LoopbackServer
 
     protected override ValueTask DisposeCoreAsync()
     {
-        if (_ownsCertificate)
-        {
-            _certificate.Dispose();
-        }
-
+        _certificate.Dispose();
         return ValueTask.CompletedTask;
     }
 
@@ -152,7 +124,7 @@ public sealed partial class FakeKeyVault : LoopbackServer
     [GeneratedRegex("^[0-9a-zA-Z-]{1,127}$")]
     private static partial Regex SecretNamePattern();
 
-    private sealed record SecretVersion(string Version, string Value, DateTimeOffset Created, IReadOnlyDictionary<string, string>? Tags)
+    private sealed record SecretVersion(string Version, string Value, DateTimeOffset Created)
     {
         public void Write(Utf8JsonWriter writer, string id)
         {
@@ -166,17 +138,6 @@ public sealed partial class FakeKeyVault : LoopbackServer
             writer.WriteString("recoveryLevel", "Recoverable+Purgeable");
             writer.WriteNumber("recoverableDays", 90);
             writer.WriteEndObject();
-            if (Tags is not null)
-            {
-                writer.WriteStartObject("tags");
-                foreach (var (key, value) in Tags)
-                {
-                    writer.WriteString(key, value);
-                }
-
-                writer.WriteEndObject();
-            }
-
             writer.WriteEndObject();
         }
 

@@ -18,6 +18,9 @@ public sealed class FakeManagedIdentity : LoopbackServer
 {
     public const string ApiVersion = "2019-08-01";
 
+    /// <summary>Token lifetime. Managed identity tokens last about a day.</summary>
+    private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(24);
+
     private readonly RSA _key = RSA.Create(2048);
 
     public FakeManagedIdentity(
@@ -53,16 +56,11 @@ public sealed class FakeManagedIdentity : LoopbackServer
     /// <summary>The <c>kid</c> of the signing key.</summary>
     public string KeyId { get; }
 
-    /// <summary>Token lifetime. Managed identity tokens last about a day.</summary>
-    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(24);
-
-    /// <summary>The public signing key (SubjectPublicKeyInfo, DER), for verifiers outside this process.</summary>
-    public byte[] ExportPublicKey() => _key.ExportSubjectPublicKeyInfo();
 
     /// <summary>
     /// True when <paramref name="token"/> was issued here, is signed by this fake's key, is within its lifetime (by the
     /// fake's clock) and, when given, has audience <paramref name="audience"/>. Plug it into
-    /// <see cref="FakeSts.WebIdentityTokenValidator"/> or <see cref="FakeKeyVault.TokenValidator"/>.
+    /// <see cref="FakeSts.WebIdentityTokenValidator"/>.
     /// </summary>
     public bool ValidateToken(string token, string? audience = null)
     {

@@ -62,11 +62,6 @@ internal sealed class CommitStatusStore
         }
     }
 
-    /// <summary>All statuses of one commit, newest first (the order of GitHub's list endpoint).</summary>
-    public IReadOnlyList<PostedStatus> ForCommit(string ownerRepo, string sha) =>
-        [.. _all.Where(s => string.Equals(s.OwnerRepo, ownerRepo, StringComparison.OrdinalIgnoreCase) && string.Equals(s.Sha, sha, StringComparison.OrdinalIgnoreCase))
-            .OrderByDescending(s => s.Sequence)];
-
     public void Clear()
     {
         _byKey.Clear();

@@ -14,12 +14,10 @@ namespace Bridge.Sandbox;
 /// installation access tokens (<c>ghs_…</c>, expiring by the fake's clock) and what such a token may do.
 /// </summary>
 /// <remarks>
-/// Endpoints, all under <see cref="PathPrefix"/>: with an app JWT (<c>Authorization: Bearer &lt;jwt&gt;</c>)
-/// <c>GET /app</c>, <c>GET /app/installations</c>, <c>GET /app/installations/{id}</c>,
-/// <c>POST /app/installations/{id}/access_tokens</c>, <c>GET /repos/{owner}/{repo}/installation</c>,
-/// <c>GET /orgs/{org}/installation</c>, <c>GET /users/{user}/installation</c>; with an installation token
-/// <c>GET /installation/repositories</c> and <c>DELETE /installation/token</c>. Installation tokens also authorise the
-/// commit-status endpoints, for repositories of the installation's account when it grants <c>statuses</c>.
+/// Endpoints the bridge calls, all under <see cref="PathPrefix"/>, with an app JWT (<c>Authorization: Bearer &lt;jwt&gt;</c>):
+/// <c>GET /app</c>, <c>GET /app/installations/{id}</c>, <c>POST /app/installations/{id}/access_tokens</c> and
+/// <c>GET /repos/{owner}/{repo}/installation</c>. Installation tokens authorise the commit-status endpoint, for
+/// repositories of the installation's account when it grants <c>statuses</c>.
 /// </remarks>
 public sealed partial class FakeGitHub
 {
@@ -27,13 +25,14 @@ public sealed partial class FakeGitHub
     private const string NotAccessibleByIntegration = "Resource not accessible by integration";
     private const string AppOwnerLogin = "sandbox-org";
 
+    /// <summary>How long an installation token lives (GitHub: one hour).</summary>
+    private static readonly TimeSpan InstallationTokenLifetime = TimeSpan.FromHours(1);
+
     private readonly ConcurrentDictionary<long, RegisteredApp> _apps = new();
     private readonly ConcurrentDictionary<long, AppInstallation> _installations = new();
     private readonly ConcurrentDictionary<string, IssuedInstallationToken> _installationTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _revokedInstallationTokens = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<IssuedInstallationToken> _issuedInstallationTokens = new();
-    private int _installationTokenRequests;
-    private int _appJwtRequests;
     private int _rejectedAppJwtRequests;
     private AppJwtClaims? _lastAppJwt;
 
@@ -41,23 +40,8 @@ public sealed partial class FakeGitHub
     public static IReadOnlyDictionary<string, string> DefaultInstallationPermissions { get; } =
         new ReadOnlyDictionary<string, string>(new SortedDictionary<string, string>(StringComparer.Ordinal) { ["metadata"] = "read", ["statuses"] = "write" });
 
-    /// <summary>How long an installation token lives (GitHub: one hour). Applies to tokens issued from then on.</summary>
-    public TimeSpan InstallationTokenLifetime { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>
-    /// Let faults hit the GitHub App endpoints (app JWT calls and installation-token creation) too. Off by default, so a
-    /// fault queued for a status post is not consumed by the token request that precedes it.
-    /// </summary>
-    public bool FaultsApplyToAppRequests { get; set; }
-
     /// <summary>Every installation token issued, in issue order.</summary>
     public IReadOnlyList<IssuedInstallationToken> IssuedInstallationTokens => _issuedInstallationTokens.ToArray();
-
-    /// <summary>Requests to <c>POST /app/installations/{id}/access_tokens</c>, refused ones included.</summary>
-    public int InstallationTokenRequests => Volatile.Read(ref _installationTokenRequests);
-
-    /// <summary>Requests to the app endpoints whose JWT was accepted.</summary>
-    public int AppJwtRequests => Volatile.Read(ref _appJwtRequests);
 
     /// <summary>Requests to the app endpoints answered 401 because of their JWT (missing, malformed, badly signed, expired…).</summary>
     public int RejectedAppJwtRequests => Volatile.Read(ref _rejectedAppJwtRequests);
@@ -83,18 +67,6 @@ public sealed partial class FakeGitHub
     }
 
     /// <summary>
-    /// <see cref="RegisterApp(long, RSA, string, string)"/> with a PEM key: <c>PUBLIC KEY</c>, <c>RSA PUBLIC KEY</c>, or the
-    /// app's private key as GitHub hands it out (<c>RSA PRIVATE KEY</c>, <c>PRIVATE KEY</c>).
-    /// </summary>
-    public void RegisterApp(long appId, string publicKeyPem, string slug = "bridge-app", string name = "Bridge App")
-    {
-        ArgumentException.ThrowIfNullOrEmpty(publicKeyPem);
-        using var rsa = RSA.Create();
-        rsa.ImportFromPem(publicKeyPem);
-        RegisterApp(appId, rsa, slug, name);
-    }
-
-    /// <summary>
     /// Installs an app on an account: <c>/repos/{owner}/…/installation</c> finds it, and its tokens may act on the
     /// account's repositories ("repository_selection": "all") within <paramref name="permissions"/>.
     /// </summary>
@@ -102,7 +74,7 @@ public sealed partial class FakeGitHub
     /// <param name="owner">The account login (organisation or user), matched case-insensitively.</param>
     /// <param name="permissions">Permission name to "read", "write" or "admin"; null for <see cref="DefaultInstallationPermissions"/>.</param>
     /// <param name="appId">The app installed; may be left out when exactly one app is registered.</param>
-    /// <param name="accountType">"Organization" (the default) or "User": <c>/orgs/{org}/installation</c> finds organisations only.</param>
+    /// <param name="accountType">"Organization" (the default) or "User", as the installation's account reports it.</param>
     public void AddInstallation(
         long installationId,
         string owner,
@@ -132,9 +104,6 @@ public sealed partial class FakeGitHub
         _installations[installationId] = new AppInstallation(
             installationId, app, owner, AccountId(owner), accountType, new ReadOnlyDictionary<string, string>(granted), Time.GetUtcNow());
     }
-
-    /// <summary>Uninstalls: lookups answer 404 and the installation's tokens 401 "Bad credentials".</summary>
-    public bool RemoveInstallation(long installationId) => _installations.TryRemove(installationId, out _);
 
     /// <summary>The token stops working before it expires (401 "Bad credentials"), as after <c>DELETE /installation/token</c>.</summary>
     public void RevokeInstallationToken(string token)
@@ -192,7 +161,7 @@ public sealed partial class FakeGitHub
     private static Task NotAccessibleAsync(HttpResponse response, string documentationUrl) =>
         WriteErrorAsync(response, 403, NotAccessibleByIntegration, documentationUrl);
 
-    /// <summary>Returns the app whose JWT authorised the request, or answers 401 and returns null. <see cref="AcceptAnyToken"/> does not apply.</summary>
+    /// <summary>Returns the app whose JWT authorised the request, or answers 401 and returns null.</summary>
     private async Task<RegisteredApp?> AuthenticateAppAsync(IncomingRequest request)
     {
         var authorization = request.Header("Authorization");
@@ -207,7 +176,6 @@ public sealed partial class FakeGitHub
             return null;
         }
 
-        Interlocked.Increment(ref _appJwtRequests);
         Volatile.Write(ref _lastAppJwt, claims);
         return registered;
     }
@@ -254,26 +222,6 @@ public sealed partial class FakeGitHub
         }).ConfigureAwait(false);
     }
 
-    private async Task ListInstallationsAsync(IncomingRequest request)
-    {
-        if (await AuthenticateAppAsync(request).ConfigureAwait(false) is not { } app)
-        {
-            return;
-        }
-
-        _rateLimit.Consume().WriteHeaders(request.Response);
-        await ResponseWriter.WriteJsonAsync(request.Response, 200, InstallationsOf(app.Id), (writer, list) =>
-        {
-            writer.WriteStartArray();
-            foreach (var installation in list)
-            {
-                WriteInstallation(writer, installation);
-            }
-
-            writer.WriteEndArray();
-        }).ConfigureAwait(false);
-    }
-
     private async Task GetInstallationAsync(IncomingRequest request, string id)
     {
         if (await AuthenticateAppAsync(request).ConfigureAwait(false) is not { } app)
@@ -284,18 +232,17 @@ public sealed partial class FakeGitHub
         await WriteInstallationAsync(request, FindInstallation(app, id)).ConfigureAwait(false);
     }
 
-    /// <summary><c>/repos/{owner}/{repo}/installation</c>, <c>/orgs/{org}/installation</c>, <c>/users/{user}/installation</c>.</summary>
-    private async Task AccountInstallationAsync(IncomingRequest request, string account, string? repo, bool organizationsOnly)
+    /// <summary><c>/repos/{owner}/{repo}/installation</c>: the app's installation on the repository's account.</summary>
+    private async Task RepositoryInstallationAsync(IncomingRequest request, string owner, string repo)
     {
         if (await AuthenticateAppAsync(request).ConfigureAwait(false) is not { } app)
         {
             return;
         }
 
-        var installation = repo is not null && !IsVisible(account, repo)
+        var installation = !IsVisible(owner, repo)
             ? null
-            : InstallationsOf(app.Id).FirstOrDefault(i =>
-                string.Equals(i.Account, account, StringComparison.OrdinalIgnoreCase) && (!organizationsOnly || i.AccountType == "Organization"));
+            : InstallationsOf(app.Id).FirstOrDefault(i => string.Equals(i.Account, owner, StringComparison.OrdinalIgnoreCase));
         await WriteInstallationAsync(request, installation).ConfigureAwait(false);
     }
 
@@ -313,7 +260,6 @@ public sealed partial class FakeGitHub
 
     private async Task CreateInstallationTokenAsync(IncomingRequest request, string id)
     {
-        Interlocked.Increment(ref _installationTokenRequests);
         if (await AuthenticateAppAsync(request).ConfigureAwait(false) is not { } app)
         {
             return;
@@ -365,65 +311,6 @@ public sealed partial class FakeGitHub
 
             writer.WriteEndObject();
         }).ConfigureAwait(false);
-    }
-
-    /// <summary><c>GET /installation/repositories</c>: the repositories an installation token reaches (a cheap health check).</summary>
-    private async Task InstallationRepositoriesAsync(IncomingRequest request)
-    {
-        if (await AuthenticateAsync(request).ConfigureAwait(false) is not { } caller)
-        {
-            return;
-        }
-
-        if (caller.InstallationToken is not { } token || !_installations.TryGetValue(token.InstallationId, out var installation))
-        {
-            await WriteErrorAsync(request.Response, 403, "You must authenticate with an installation access token in order to list repositories for an installation.",
-                "https://docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-app-installation").ConfigureAwait(false);
-            return;
-        }
-
-        // Known repositories: the ones the token was restricted to, else the visible ones (AllowRepository) of the account.
-        var names = token.Repositories
-            ?? _repositories.Keys
-                .Select(ownerRepo => ownerRepo.Split('/', 2))
-                .Where(parts => parts.Length == 2 && string.Equals(parts[0], installation.Account, StringComparison.OrdinalIgnoreCase))
-                .Select(parts => parts[1])
-                .Order(StringComparer.OrdinalIgnoreCase)
-                .ToArray();
-
-        _rateLimit.Consume().WriteHeaders(request.Response);
-        await ResponseWriter.WriteJsonAsync(request.Response, 200, (installation, names, selection: token.Repositories is null ? "all" : "selected"), (writer, s) =>
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("total_count", s.names.Count);
-            writer.WriteString("repository_selection", s.selection);
-            writer.WriteStartArray("repositories");
-            foreach (var name in s.names)
-            {
-                WriteRepository(writer, s.installation, name);
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }).ConfigureAwait(false);
-    }
-
-    /// <summary><c>DELETE /installation/token</c>: the token revokes itself (204).</summary>
-    private async Task RevokeCurrentTokenAsync(IncomingRequest request)
-    {
-        if (await AuthenticateAsync(request).ConfigureAwait(false) is not { } caller)
-        {
-            return;
-        }
-
-        if (caller.InstallationToken is null)
-        {
-            await WriteErrorAsync(request.Response, 404, "Not Found", "https://docs.github.com/rest/apps/installations#revoke-an-installation-access-token").ConfigureAwait(false);
-            return;
-        }
-
-        RevokeInstallationToken(caller.Token);
-        await ResponseWriter.WriteAsync(request.Response, 204, ResponseWriter.Json, ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
     }
 
     private AppInstallation[] InstallationsOf(long appId) =>

@@ -6,15 +6,15 @@ using Microsoft.AspNetCore.Http;
 namespace Bridge.Sandbox;
 
 /// <summary>
-/// GitHub's REST commit-status API: <c>POST {prefix}/repos/{owner}/{repo}/statuses/{sha}</c>, its list endpoint, and
-/// minimal <c>/rate_limit</c> and <c>/user</c>. Validates like GitHub (token, repository, SHA, body) and records what
+/// GitHub's REST commit-status API as the bridge uses it: <c>POST {prefix}/repos/{owner}/{repo}/statuses/{sha}</c> and a
+/// minimal <c>/user</c> (the deep health check). Validates like GitHub (token, repository, SHA, body) and records what
 /// GitHub would show (<see cref="Latest"/>). GitHub App authentication (app JWTs, installation tokens) is in
-/// <c>FakeGitHub.Apps.cs</c> (<see cref="RegisterApp(long, System.Security.Cryptography.RSA, string, string)"/>).
+/// <c>FakeGitHub.Apps.cs</c> (<see cref="RegisterApp"/>).
 /// </summary>
 /// <remarks>
 /// The path prefix is "" for github.com (<c>https://api.github.com/</c>) and <c>/api/v3</c> for GitHub Enterprise Server.
-/// Faults (queued or standing) apply to status POSTs only, so a health check keeps working while posts fail;
-/// set <see cref="FaultsApplyToReads"/> to fault every request (<see cref="FaultsApplyToAppRequests"/>: the app ones).
+/// Faults (queued or standing) apply to status POSTs only, so a health check or an installation-token request keeps
+/// working while posts fail.
 /// </remarks>
 public sealed partial class FakeGitHub : LoopbackServer
 {
@@ -47,15 +47,6 @@ public sealed partial class FakeGitHub : LoopbackServer
 
     /// <summary>The API root clients should use, for example <c>http://127.0.0.1:5000/api/v3/</c>.</summary>
     public Uri ApiAddress => new(BaseAddress, PathPrefix.TrimStart('/') + (PathPrefix.Length > 0 ? "/" : ""));
-
-    /// <summary>
-    /// Accept any non-empty token (for the sandbox mode). Off by default: only tokens given to <see cref="AcceptToken"/> pass.
-    /// Installation tokens the fake issued keep their own rules (expiry, account, permissions), and app endpoints always check the JWT.
-    /// </summary>
-    public bool AcceptAnyToken { get; set; }
-
-    /// <summary>Let faults hit GET requests too (default: status POSTs only).</summary>
-    public bool FaultsApplyToReads { get; set; }
 
     /// <summary>The hourly limit reported in <c>x-ratelimit-limit</c> (default 5,000, a PAT's). Reported, never enforced.</summary>
     public int RateLimit
@@ -112,16 +103,8 @@ public sealed partial class FakeGitHub : LoopbackServer
 
     public void ClearStatuses() => _statuses.Clear();
 
-    protected override bool AcceptsFaults(HttpRequest request)
-    {
-        if (FaultsApplyToReads)
-        {
-            return true;
-        }
-
-        var app = IsAppRequest(request.Path.Value);
-        return app ? FaultsApplyToAppRequests : HttpMethods.IsPost(request.Method);
-    }
+    protected override bool AcceptsFaults(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && !IsAppRequest(request.Path.Value);
 
     /// <summary>The app-JWT endpoints: <c>/app…</c> (token creation included) and the <c>…/installation</c> lookups.</summary>
     private bool IsAppRequest(string? path)
@@ -147,23 +130,14 @@ public sealed partial class FakeGitHub : LoopbackServer
         var segments = path[PathPrefix.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
         var post = HttpMethods.IsPost(request.Request.Method);
         var get = HttpMethods.IsGet(request.Request.Method);
-        var delete = HttpMethods.IsDelete(request.Request.Method);
         return segments switch
         {
             ["repos", var owner, var repo, "statuses", var sha] when post => CreateStatusAsync(request, owner, repo, sha),
-            ["repos", var owner, var repo, "statuses", var sha] when get => ListStatusesAsync(request, owner, repo, sha),
-            ["repos", var owner, var repo, "commits", var reference, "statuses"] when get => ListStatusesAsync(request, owner, repo, reference),
-            ["rate_limit"] when get => RateLimitAsync(request),
             ["user"] when get => UserAsync(request),
             ["app"] when get => GetAppAsync(request),
-            ["app", "installations"] when get => ListInstallationsAsync(request),
             ["app", "installations", var id] when get => GetInstallationAsync(request, id),
             ["app", "installations", var id, "access_tokens"] when post => CreateInstallationTokenAsync(request, id),
-            ["repos", var owner, var repo, "installation"] when get => AccountInstallationAsync(request, owner, repo, organizationsOnly: false),
-            ["orgs", var org, "installation"] when get => AccountInstallationAsync(request, org, repo: null, organizationsOnly: true),
-            ["users", var user, "installation"] when get => AccountInstallationAsync(request, user, repo: null, organizationsOnly: false),
-            ["installation", "repositories"] when get => InstallationRepositoriesAsync(request),
-            ["installation", "token"] when delete => RevokeCurrentTokenAsync(request),
+            ["repos", var owner, var repo, "installation"] when get => RepositoryInstallationAsync(request, owner, repo),
             _ => NotFoundAsync(request.Response),
         };
     }
@@ -227,71 +201,6 @@ public sealed partial class FakeGitHub : LoopbackServer
         await ResponseWriter.WriteJsonAsync(request.Response, 201, status, WriteStatus).ConfigureAwait(false);
     }
 
-    private async Task ListStatusesAsync(IncomingRequest request, string owner, string repo, string reference)
-    {
-        Caller? caller = null;
-        if (request.Header("Authorization") is not null && (caller = await AuthenticateAsync(request).ConfigureAwait(false)) is null)
-        {
-            return;
-        }
-
-        if (!IsVisible(owner, repo))
-        {
-            await NotFoundAsync(request.Response).ConfigureAwait(false);
-            return;
-        }
-
-        if (caller is { } authenticated && !Grants(authenticated, owner, repo, "statuses", level: 1))
-        {
-            await NotAccessibleAsync(request.Response, "https://docs.github.com/rest/commits/statuses#list-commit-statuses-for-a-reference").ConfigureAwait(false);
-            return;
-        }
-
-        var query = request.Request.Query;
-        var perPage = int.TryParse(query["per_page"], CultureInfo.InvariantCulture, out var size) ? Math.Clamp(size, 1, 100) : 30;
-        var page = int.TryParse(query["page"], CultureInfo.InvariantCulture, out var number) ? Math.Max(1, number) : 1;
-        var statuses = _statuses.ForCommit($"{owner}/{repo}", reference).Skip((page - 1) * perPage).Take(perPage).ToArray();
-
-        _rateLimit.Consume().WriteHeaders(request.Response);
-        await ResponseWriter.WriteJsonAsync(request.Response, 200, statuses, (writer, list) =>
-        {
-            writer.WriteStartArray();
-            foreach (var status in list)
-            {
-                WriteStatus(writer, status);
-            }
-
-            writer.WriteEndArray();
-        }).ConfigureAwait(false);
-    }
-
-    private async Task RateLimitAsync(IncomingRequest request)
-    {
-        // Free, as on GitHub: asking for the rate limit does not count against it.
-        var snapshot = _rateLimit.Peek();
-        snapshot.WriteHeaders(request.Response);
-        await ResponseWriter.WriteJsonAsync(request.Response, 200, snapshot, static (writer, s) =>
-        {
-            writer.WriteStartObject();
-            writer.WriteStartObject("resources");
-            WriteRate(writer, "core", s);
-            writer.WriteEndObject();
-            WriteRate(writer, "rate", s);
-            writer.WriteEndObject();
-        }).ConfigureAwait(false);
-
-        static void WriteRate(Utf8JsonWriter writer, string name, RateLimitWindow.Snapshot s)
-        {
-            writer.WriteStartObject(name);
-            writer.WriteNumber("limit", s.Limit);
-            writer.WriteNumber("used", s.Used);
-            writer.WriteNumber("remaining", s.Remaining);
-            writer.WriteNumber("reset", s.Reset);
-            writer.WriteString("resource", "core");
-            writer.WriteEndObject();
-        }
-    }
-
     private async Task UserAsync(IncomingRequest request)
     {
         if (await AuthenticateAsync(request).ConfigureAwait(false) is not { } caller)
@@ -327,11 +236,11 @@ public sealed partial class FakeGitHub : LoopbackServer
         var token = space < 0 ? "" : authorization[(space + 1)..].Trim();
         var schemeValid = scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) || scheme.Equals("token", StringComparison.OrdinalIgnoreCase);
 
-        // An installation token the fake issued is judged by its own rules, AcceptAnyToken or not: once expired it is dead.
+        // An installation token the fake issued is judged by its own rules: once expired it is dead.
         var installationToken = schemeValid && token.Length > 0 && _installationTokens.TryGetValue(token, out var issued) ? issued : null;
         var valid = schemeValid
             && token.Length > 0
-            && (installationToken is not null ? IsLive(installationToken, request.Time) : AcceptAnyToken || _tokens.ContainsKey(token));
+            && (installationToken is not null ? IsLive(installationToken, request.Time) : _tokens.ContainsKey(token));
         if (!valid)
         {
             await WriteErrorAsync(request.Response, 401, "Bad credentials", "https://docs.github.com/rest").ConfigureAwait(false);

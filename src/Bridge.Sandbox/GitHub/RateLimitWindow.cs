@@ -15,11 +15,7 @@ internal sealed class RateLimitWindow(TimeProvider time, int limit)
 
     public int Limit { get; set; } = limit;
 
-    public Snapshot Consume() => Read(consume: 1);
-
-    public Snapshot Peek() => Read(consume: 0);
-
-    private Snapshot Read(int consume)
+    public Snapshot Consume()
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         lock (_lock)
@@ -30,7 +26,7 @@ internal sealed class RateLimitWindow(TimeProvider time, int limit)
                 _used = 0;
             }
 
-            _used += consume;
+            _used++;
             return new Snapshot(Limit, Math.Max(0, Limit - _used), _resetEpoch, _used);
         }
     }

@@ -40,7 +40,7 @@ public sealed class FaultyDeliveryTests(AzuriteFixture azurite, Xunit.Abstractio
         var histories = Enumerable.Range(1, 14).Select(i => History.Generate(rng, 70_000 + i, duplicateRate: 0.1, useTrigger: i % 2 == 0)).ToList();
         foreach (var history in histories.Where((_, i) => i % 2 == 0))
             foreach (var execution in history.ExecutionIds)
-                h.CodePipeline.AddExecution(history.Pipeline, execution, "InProgress", ArtifactRevision.GitHubV1("octo-org", "prop", history.Sha));
+                h.CodePipeline.AddExecution(history.Pipeline, execution, "InProgress", SeededRevision.GitHubV1("octo-org", "prop", history.Sha));
         var deliveries = histories.SelectMany(x => x.Events).OrderBy(_ => rng.Next()).ToList();
 
         var refused = new List<Bridge.Tests.Support.Delivery>();

@@ -1,18 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Amazon.Runtime;
-using Azure.Core;
-using Azure.Core.Pipeline;
-using Azure.Security.KeyVault.Secrets;
-using Bridge.Adapters.Aws;
-using Bridge.Host;
-using Bridge.Host.Sandbox;
 using Bridge.Sandbox;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -42,74 +32,64 @@ public sealed class HarnessOptions
 }
 
 /// <summary>
-/// The Kestrel host on 127.0.0.1 wired to loopback fakes of STS, CodePipeline, Key Vault and GitHub, with every log
-/// line captured. Tests drive it over real HTTP, as EventBridge would.
+/// The Kestrel host on 127.0.0.1 wired to loopback fakes of STS, CodePipeline, Key Vault and GitHub (a
+/// <see cref="LoopbackBridge"/>), with every log line captured. Tests drive it over real HTTP, as EventBridge would.
 /// </summary>
 public sealed class BridgeHarness : IAsyncDisposable
 {
-    private BridgeHarness(TimeProvider clock)
+    private readonly LoopbackBridge _bridge;
+
+    private BridgeHarness(LoopbackBridge bridge)
     {
-        var options = new LoopbackServerOptions { TimeProvider = clock };
-        (GitHub, CodePipeline, Sts, KeyVault) = (new(options), new(options, TestEvents.Account), new(options, TestEvents.Account), new(options));
+        _bridge = bridge;
+        Client = new HttpClient { BaseAddress = bridge.Address, Timeout = TimeSpan.FromSeconds(30) };
+        Logs = bridge.App.Services.GetFakeLogCollector();
     }
 
-    public FakeGitHub GitHub { get; }
-    public FakeCodePipeline CodePipeline { get; }
-    public FakeSts Sts { get; }
-    public FakeKeyVault KeyVault { get; }
-    public StaticTokenCredential AzureCredential { get; } = new();
-    public WebApplication App { get; private set; } = null!;
-    public HttpClient Client { get; private set; } = null!;
-    public FakeLogCollector Logs { get; private set; } = null!;
+    public FakeGitHub GitHub => _bridge.GitHub;
+    public FakeCodePipeline CodePipeline => _bridge.CodePipeline;
+    public FakeSts Sts => _bridge.Sts;
+
+    /// <summary>The fake vault; started only with <see cref="HarnessOptions.UseKeyVault"/>.</summary>
+    public FakeKeyVault KeyVault => _bridge.KeyVault ?? throw new InvalidOperationException("Start the harness with UseKeyVault = true to get a Key Vault.");
+
+    public WebApplication App => _bridge.App;
+    public HttpClient Client { get; }
+    public FakeLogCollector Logs { get; }
 
     /// <summary>The configuration the host was given, so another host (the Function class) can be wired the same way.</summary>
-    public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
+    public IReadOnlyDictionary<string, string?> Settings => _bridge.Settings;
 
-    public LoopbackServer[] Upstreams => [GitHub, CodePipeline, Sts, KeyVault];
+    public IReadOnlyList<LoopbackServer> Upstreams => _bridge.Upstreams;
 
     public static async Task<BridgeHarness> StartAsync(Action<HarnessOptions>? configure = null)
     {
         var options = new HarnessOptions();
         configure?.Invoke(options);
-        var h = new BridgeHarness(options.UpstreamClock);
-        await Task.WhenAll(h.GitHub.StartAsync(), h.CodePipeline.StartAsync(), h.Sts.StartAsync(), h.KeyVault.StartAsync());
-        h.GitHub.AcceptToken(TestSecrets.GitHubToken);
-        h.KeyVault.SetSecret("github-token", TestSecrets.GitHubToken);
-
-        var settings = LoopbackWiring.Settings(h.GitHub, h.CodePipeline, h.Sts, TestEvents.Region);
-        settings["Urls"] = "http://127.0.0.1:0";
-        settings["Bridge:FunctionKey"] = TestSecrets.FunctionKey;
-        settings["GitHub:MaxWritesPerMinute"] = "100000";
-        settings["Aws:RoleArn"] = options.RoleArn;
-        settings["Ledger:ConnectionString"] = options.TablesConnectionString;
-        settings["Ledger:TableName"] = options.TableName;
-        settings["Logging:LogLevel:Default"] = "Information";
-        if (options.UseKeyVault) settings["KeyVault:VaultUri"] = h.KeyVault.BaseAddress.ToString();
-        else settings["GitHub:Token"] = TestSecrets.GitHubToken;
-        foreach (var (k, v) in options.Settings) settings[k] = v;
-        h.Settings = settings;
-
-        h.App = BridgeApp.Build([], builder =>
+        var bridge = new LoopbackBridgeOptions
         {
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.Logging.ClearProviders();
-            builder.Logging.AddFakeLogging();
-            builder.Services.AddSingleton(new AwsBaseCredentials(() => new BasicAWSCredentials(TestSecrets.BaseAccessKeyId, TestSecrets.BaseSecretAccessKey)));
-            builder.Services.AddSingleton<TokenCredential>(h.AzureCredential);
-            builder.Services.AddSingleton(new SecretClientOptions
+            Fakes = new LoopbackServerOptions { TimeProvider = options.UpstreamClock },
+            AccountId = TestEvents.Account,
+            Region = TestEvents.Region,
+            FunctionKey = TestSecrets.FunctionKey,
+            GitHubToken = TestSecrets.GitHubToken,
+            UseKeyVault = options.UseKeyVault,
+            RoleArn = options.RoleArn,
+            AwsAccessKeyId = TestSecrets.BaseAccessKeyId,
+            AwsSecretAccessKey = TestSecrets.BaseSecretAccessKey,
+            TablesConnectionString = options.TablesConnectionString,
+            TableName = options.TableName,
+            ConfigureHost = builder =>
             {
-                // The fake vault is on 127.0.0.1, not *.vault.azure.net; its certificate is trusted by thumbprint only.
-                DisableChallengeResourceVerification = true,
-                Transport = new HttpClientTransport(h.KeyVault.CreateTrustingHandler()),
-                Retry = { MaxRetries = 1, Delay = TimeSpan.FromMilliseconds(10), NetworkTimeout = TimeSpan.FromSeconds(2) },
-            });
-            options.Services?.Invoke(builder.Services);
-        });
-        await h.App.StartAsync();
-        var address = h.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        h.Client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
-        h.Logs = h.App.Services.GetFakeLogCollector();
-        return h;
+                builder.Logging.ClearProviders();
+                builder.Logging.AddFakeLogging();
+                options.Services?.Invoke(builder.Services);
+            },
+        };
+        bridge.Settings["GitHub:MaxWritesPerMinute"] = "100000";
+        bridge.Settings["Logging:LogLevel:Default"] = "Information";
+        foreach (var (k, v) in options.Settings) bridge.Settings[k] = v;
+        return new BridgeHarness(await LoopbackBridge.StartAsync(bridge));
     }
 
     /// <summary>Adds the executions of samples/executions.json to the fake CodePipeline.</summary>
@@ -136,8 +116,7 @@ public sealed class BridgeHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Client?.Dispose();
-        if (App is not null) await App.DisposeAsync();
-        foreach (var u in Upstreams) await u.DisposeAsync();
+        Client.Dispose();
+        await _bridge.DisposeAsync();
     }
 }

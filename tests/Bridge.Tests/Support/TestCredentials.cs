@@ -1,4 +1,4 @@
-using Azure.Core;
+using Bridge.Sandbox;
 
 namespace Bridge.Tests.Support;
 
@@ -10,20 +10,6 @@ public static class TestSecrets
     public const string RotatedGitHubToken = "ghp_ROTATEDz9y8x7w6v5u4t3s2r1q0p9o8n7m6l5k4";
     public const string BaseAccessKeyId = "AKIABASEEXAMPLE00001";
     public const string BaseSecretAccessKey = "base/SECRET+key/for/the/bridge/tests0000";
-    public const string KeyVaultAccessToken = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL3ZhdWx0LmF6dXJlLm5ldCJ9.";
-}
-
-/// <summary>An Entra token for Key Vault without Entra: the fake vault accepts any bearer token after its challenge.</summary>
-public sealed class StaticTokenCredential : TokenCredential
-{
-    public int Requests;
-
-    public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-    {
-        Interlocked.Increment(ref Requests);
-        return new AccessToken(TestSecrets.KeyVaultAccessToken, DateTimeOffset.UtcNow.AddHours(1));
-    }
-
-    public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+    /// <summary>The Entra token the loopback bridge presents to the fake Key Vault.</summary>
+    public const string KeyVaultAccessToken = LoopbackTokenCredential.Token;
 }

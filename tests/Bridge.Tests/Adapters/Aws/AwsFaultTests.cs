@@ -26,7 +26,7 @@ public sealed class AwsFaultTests : IAsyncLifetime
         {
             var e = TestEvents.Pipeline("STARTED", executionId: $"8c1d6a0e-5f1b-4c0e-9a43-0b7e5d2f1a0{i}");
             _h.CodePipeline.AddExecution("web-app", $"8c1d6a0e-5f1b-4c0e-9a43-0b7e5d2f1a0{i}", "InProgress",
-                ArtifactRevision.GitHubV1("octo-org", "web-app", $"{i}".PadLeft(40, 'b')));
+                SeededRevision.GitHubV1("octo-org", "web-app", $"{i}".PadLeft(40, 'b')));
             Assert.Equal(HttpStatusCode.OK, (await _h.PostAsync(e)).StatusCode);
         }
         Assert.Single(_h.Sts.Calls);

@@ -73,7 +73,7 @@ public sealed class SecretlessAwsTests(ManagedIdentityFixture identity) : IAsync
         Assert.Equal(2, _h.Sts.Calls.Count);
         Assert.True(_h.Sts.Calls[1].Succeeded);
 
-        _h.CodePipeline.AddExecution("web-app", "8c1d6a0e-5f1b-4c0e-9a43-0b7e5d2f1a99", "InProgress", ArtifactRevision.GitHubV1("octo-org", "web-app", new string('d', 40)));
+        _h.CodePipeline.AddExecution("web-app", "8c1d6a0e-5f1b-4c0e-9a43-0b7e5d2f1a99", "InProgress", SeededRevision.GitHubV1("octo-org", "web-app", new string('d', 40)));
         await _h.PostAsync(TestEvents.Pipeline("STARTED", executionId: "8c1d6a0e-5f1b-4c0e-9a43-0b7e5d2f1a99"));
         Assert.Equal(_h.Sts.Calls[1].IssuedAccessKeyId, _h.CodePipeline.Signers[^1].AccessKeyId);
         Assert.Equal(2, _h.Sts.Calls.Count);

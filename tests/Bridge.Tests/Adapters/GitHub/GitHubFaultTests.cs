@@ -158,7 +158,7 @@ public sealed class GitHubFaultTests : IAsyncLifetime
     public async Task Statuses_for_the_revisions_of_one_event_are_posted_concurrently()
     {
         var shas = Enumerable.Range(0, 6).Select(i => $"{i:x}".PadLeft(40, 'a')).ToArray();
-        var revisions = shas.Select((s, i) => ArtifactRevision.GitHubV1("octo-org", $"repo{i}", s)).ToArray();
+        var revisions = shas.Select((s, i) => SeededRevision.GitHubV1("octo-org", $"repo{i}", s)).ToArray();
         _h.CodePipeline.AddExecution("fanout", "e0000000-0000-4000-8000-000000000001", "InProgress", revisions);
         _h.GitHub.SetFault(Fault.Delay(TimeSpan.FromMilliseconds(300)));
         var response = await _h.PostAsync(TestEvents.Pipeline("SUCCEEDED", pipeline: "fanout", executionId: "e0000000-0000-4000-8000-000000000001"));

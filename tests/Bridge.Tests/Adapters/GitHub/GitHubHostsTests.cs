@@ -26,11 +26,11 @@ public sealed class GitHubHostsTests : IAsyncLifetime
             o.Settings["GitHub:Enterprise:0:Token"] = EnterpriseToken;
         });
         _h.CodePipeline.AddExecution("mono", "e1000000-0000-4000-8000-000000000001", "InProgress",
-            ArtifactRevision.GitHubV1("octo-org", "app", ShaCom),
-            new ArtifactRevision("Internal", ShaGhes, $"https://github.example.com/platform/lib/commit/{ShaGhes}", "msg"),
-            ArtifactRevision.CodeConnections("eu-west-1", ArtifactRevision.ConnectionArn("eu-west-1", TestEvents.Account, "ghes-conn"), "platform/tools", ShaGhes,
+            SeededRevision.GitHubV1("octo-org", "app", ShaCom),
+            new SeededRevision("Internal", ShaGhes, $"https://github.example.com/platform/lib/commit/{ShaGhes}", "msg"),
+            SeededRevision.CodeConnections("eu-west-1", SeededRevision.ConnectionArn("eu-west-1", TestEvents.Account, "ghes-conn"), "platform/tools", ShaGhes,
                 providerType: "GitHubEnterpriseServer", name: "Tools"),
-            new ArtifactRevision("Elsewhere", ShaOther, $"https://ghe.unknown.example/x/y/commit/{ShaOther}", "msg"));
+            new SeededRevision("Elsewhere", ShaOther, $"https://ghe.unknown.example/x/y/commit/{ShaOther}", "msg"));
     }
 
     public async Task DisposeAsync()

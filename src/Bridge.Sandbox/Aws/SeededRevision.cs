@@ -3,25 +3,21 @@ using System.Text.Json;
 namespace Bridge.Sandbox;
 
 /// <summary>
-/// One entry of <c>pipelineExecution.artifactRevisions</c>. The static builders give the shapes each source provider
-/// really produces, so the bridge's revision parsing is tested against realistic URLs and summaries.
+/// One entry of <c>pipelineExecution.artifactRevisions</c> as <see cref="FakeCodePipeline"/> answers it for a
+/// <see cref="SeededExecution"/> (not the bridge's own <c>Bridge.Core.Revisions.ArtifactRevision</c>). The static
+/// builders give the shapes each source provider really produces, so the bridge's revision parsing is tested against
+/// realistic URLs and summaries.
 /// </summary>
 /// <param name="Name">Output artifact name (for example <c>SourceOutput</c>).</param>
 /// <param name="RevisionId">Commit SHA for Git sources, object version id for S3.</param>
 /// <param name="RevisionUrl">Provider link; null for S3 (the field is then omitted, as AWS does).</param>
 /// <param name="RevisionSummary">Commit message, or a JSON string for CodeConnections sources.</param>
-public sealed record ArtifactRevision(string Name, string RevisionId, string? RevisionUrl, string? RevisionSummary)
+public sealed record SeededRevision(string Name, string RevisionId, string? RevisionUrl, string? RevisionSummary)
 {
     public const string DefaultName = "SourceOutput";
 
-    /// <summary>When the revision was created; written as epoch seconds with a fraction, as AWS does.</summary>
-    public DateTimeOffset? Created { get; init; }
-
-    /// <summary>Optional provider change identifier (CodeCommit/S3 sources carry one).</summary>
-    public string? RevisionChangeIdentifier { get; init; }
-
     /// <summary>GitHub (version 1, OAuth) source action: <c>https://github.com/{owner}/{repo}/commit/{sha}</c>, plain-text summary.</summary>
-    public static ArtifactRevision GitHubV1(string owner, string repo, string sha, string commitMessage = "Update", string name = DefaultName) =>
+    public static SeededRevision GitHubV1(string owner, string repo, string sha, string commitMessage = "Update", string name = DefaultName) =>
         new(name, sha, $"https://github.com/{owner}/{repo}/commit/{sha}", commitMessage);
 
     /// <summary>
@@ -33,7 +29,7 @@ public sealed record ArtifactRevision(string Name, string RevisionId, string? Re
     /// True (the default) URL-encodes the ARN in the query string. A captured real response has it raw
     /// (<c>connectionArn=arn:aws:codestar-connections:...</c>); pass false to test that form too.
     /// </param>
-    public static ArtifactRevision CodeConnections(
+    public static SeededRevision CodeConnections(
         string region,
         string connectionArn,
         string fullRepositoryId,
@@ -54,12 +50,8 @@ public sealed record ArtifactRevision(string Name, string RevisionId, string? Re
     public static string ConnectionArn(string region, string accountId, string connectionId, string service = "codeconnections") =>
         $"arn:aws:{service}:{region}:{accountId}:connection/{connectionId}";
 
-    /// <summary>CodeCommit source: console URL, plain-text summary. The bridge must skip it.</summary>
-    public static ArtifactRevision CodeCommit(string region, string repositoryName, string sha, string commitMessage = "Update", string name = DefaultName) =>
-        new(name, sha, $"https://{region}.console.aws.amazon.com/codecommit/home#/repository/{repositoryName}/commit/{sha}", commitMessage);
-
     /// <summary>S3 source: the revision id is an object version id and there is no URL. The bridge must skip it.</summary>
-    public static ArtifactRevision S3(string versionId, string? summary = null, string name = DefaultName) =>
+    public static SeededRevision S3(string versionId, string? summary = null, string name = DefaultName) =>
         new(name, versionId, null, summary);
 
     internal void Write(Utf8JsonWriter writer)
@@ -67,19 +59,9 @@ public sealed record ArtifactRevision(string Name, string RevisionId, string? Re
         writer.WriteStartObject();
         writer.WriteString("name", Name);
         writer.WriteString("revisionId", RevisionId);
-        if (RevisionChangeIdentifier is not null)
-        {
-            writer.WriteString("revisionChangeIdentifier", RevisionChangeIdentifier);
-        }
-
         if (RevisionSummary is not null)
         {
             writer.WriteString("revisionSummary", RevisionSummary);
-        }
-
-        if (Created is { } created)
-        {
-            writer.WriteNumber("created", Math.Round(created.ToUnixTimeMilliseconds() / 1000.0, 3));
         }
 
         if (RevisionUrl is not null)
