@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.Credentials;
 using Amazon.SecurityToken;
 using Azure.Core;
 using Bridge.Adapters.Configuration;
@@ -10,13 +9,6 @@ using Bridge.Core.Handling;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Adapters.Aws;
-
-/// <summary>The credentials the bridge starts from: the SDK's default chain unless a host supplies its own (sandbox, tests).</summary>
-public sealed class AwsBaseCredentials(Func<AWSCredentials>? factory = null)
-{
-    private readonly Lazy<AWSCredentials> _credentials = new(factory ?? (() => DefaultAWSCredentialsIdentityResolver.GetCredentials(null)));
-    public AWSCredentials Get() => _credentials.Value;
-}
 
 /// <summary>
 /// Picks the credentials for an event's AWS account: the role mapped to that account, else the default role, else the
