@@ -17,12 +17,12 @@ namespace Bridge.Adapters.Aws;
 /// (role, account), so STS is called about once an hour per role, not once per event.
 /// </summary>
 public sealed partial class AwsCredentialSource(IOptions<AwsOptions> options, AwsBaseCredentials baseCredentials, AwsEndpoints endpoints,
-    TokenCredential azureCredential, TimeProvider time)
+    TokenCredential azureCredential, TimeProvider time, RequestBudget budget)
 {
     private readonly AwsOptions _options = options.Value;
     private readonly ConcurrentDictionary<(string Role, string Account), RoleCredentials> _roles = new();
-    private readonly Lazy<IAmazonSecurityTokenService> _signedSts = new(() => CreateSts(baseCredentials.Get(), endpoints));
-    private readonly Lazy<IAmazonSecurityTokenService> _anonymousSts = new(() => CreateSts(new AnonymousAWSCredentials(), endpoints));
+    private readonly Lazy<IAmazonSecurityTokenService> _signedSts = new(() => CreateSts(baseCredentials.Get(), endpoints, budget));
+    private readonly Lazy<IAmazonSecurityTokenService> _anonymousSts = new(() => CreateSts(new AnonymousAWSCredentials(), endpoints, budget));
 
     public AWSCredentials ForAccount(string account)
     {
@@ -56,9 +56,10 @@ public sealed partial class AwsCredentialSource(IOptions<AwsOptions> options, Aw
         return name.Length switch { < 2 => "codepipeline-github-bridge", > 64 => name[..64], _ => name };
     }
 
-    private static IAmazonSecurityTokenService CreateSts(AWSCredentials credentials, AwsEndpoints endpoints)
+    /// <summary>Each STS attempt gets one attempt's share of the request budget.</summary>
+    private static IAmazonSecurityTokenService CreateSts(AWSCredentials credentials, AwsEndpoints endpoints, RequestBudget budget)
     {
-        var config = new AmazonSecurityTokenServiceConfig { MaxErrorRetry = 2, Timeout = TimeSpan.FromSeconds(3) };
+        var config = new AmazonSecurityTokenServiceConfig { MaxErrorRetry = 2, Timeout = budget.Attempt };
         if (endpoints.Override("STS") is { } url)
         {
             config.ServiceURL = url.ToString();
