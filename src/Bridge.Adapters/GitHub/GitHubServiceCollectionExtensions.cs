@@ -18,7 +18,7 @@ public static class GitHubServiceCollectionExtensions
 
     /// <summary>
     /// Binds and validates <c>GitHub</c> (one complete credential per host, https API bases, no host twice, write
-    /// limits in range, a positive token cache lifetime) and registers <see cref="IStatusPublisher"/>: one publisher per
+    /// limits in range, a token cache lifetime of zero or more) and registers <see cref="IStatusPublisher"/>: one publisher per
     /// host behind a rate gate, over an HttpClient whose timeouts come from the request budget. Secrets named in
     /// Key Vault are read through <see cref="KeyVaultServiceCollectionExtensions.AddKeyVaultSecrets"/>.
     /// </summary>
@@ -35,7 +35,7 @@ public static class GitHubServiceCollectionExtensions
                             SettingValue.Unset(h.AppPrivateKey), SettingValue.Unset(h.AppPrivateKeySecretName));
             })
             .ValidateDataAnnotations()
-            .Validate(o => o.TokenCacheTtl > TimeSpan.Zero, "GitHub:TokenCacheTtl must be above zero.")
+            .Validate(o => o.TokenCacheTtl >= TimeSpan.Zero, "GitHub:TokenCacheTtl must not be negative (00:00:00 reads the secret for every event).")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GitHubOptions>, GitHubCredentialsValidator>();
 
