@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.Credentials;
 using Amazon.SecurityToken;
 using Azure.Core;
 using Bridge.Adapters.Configuration;
@@ -11,13 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace Bridge.Adapters.Aws;
 
-/// <summary>The credentials the bridge starts from: the SDK's default chain unless a host supplies its own (sandbox, tests).</summary>
-public sealed class AwsBaseCredentials(Func<AWSCredentials>? factory = null)
-{
-    private readonly Lazy<AWSCredentials> _credentials = new(factory ?? (() => DefaultAWSCredentialsIdentityResolver.GetCredentials(null)));
-    public AWSCredentials Get() => _credentials.Value;
-}
-
 /// <summary>
 /// Picks the credentials for an event's AWS account: the role mapped to that account, else the default role, else the
 /// base credentials as they are. Roles are assumed with the managed identity's Entra token when Aws:WebIdentityAudience
@@ -25,12 +17,12 @@ public sealed class AwsBaseCredentials(Func<AWSCredentials>? factory = null)
 /// (role, account), so STS is called about once an hour per role, not once per event.
 /// </summary>
 public sealed partial class AwsCredentialSource(IOptions<AwsOptions> options, AwsBaseCredentials baseCredentials, AwsEndpoints endpoints,
-    TokenCredential azureCredential, TimeProvider time)
+    TokenCredential azureCredential, TimeProvider time, RequestBudget budget)
 {
     private readonly AwsOptions _options = options.Value;
     private readonly ConcurrentDictionary<(string Role, string Account), RoleCredentials> _roles = new();
-    private readonly Lazy<IAmazonSecurityTokenService> _signedSts = new(() => CreateSts(baseCredentials.Get(), endpoints));
-    private readonly Lazy<IAmazonSecurityTokenService> _anonymousSts = new(() => CreateSts(new AnonymousAWSCredentials(), endpoints));
+    private readonly Lazy<IAmazonSecurityTokenService> _signedSts = new(() => CreateSts(baseCredentials.Get(), endpoints, budget));
+    private readonly Lazy<IAmazonSecurityTokenService> _anonymousSts = new(() => CreateSts(new AnonymousAWSCredentials(), endpoints, budget));
 
     public AWSCredentials ForAccount(string account)
     {
@@ -64,9 +56,10 @@ public sealed partial class AwsCredentialSource(IOptions<AwsOptions> options, Aw
         return name.Length switch { < 2 => "codepipeline-github-bridge", > 64 => name[..64], _ => name };
     }
 
-    private static IAmazonSecurityTokenService CreateSts(AWSCredentials credentials, AwsEndpoints endpoints)
+    /// <summary>Each STS attempt gets one attempt's share of the request budget.</summary>
+    private static IAmazonSecurityTokenService CreateSts(AWSCredentials credentials, AwsEndpoints endpoints, RequestBudget budget)
     {
-        var config = new AmazonSecurityTokenServiceConfig { MaxErrorRetry = 2, Timeout = TimeSpan.FromSeconds(3) };
+        var config = new AmazonSecurityTokenServiceConfig { MaxErrorRetry = 2, Timeout = budget.Attempt };
         if (endpoints.Override("STS") is { } url)
         {
             config.ServiceURL = url.ToString();

@@ -22,22 +22,27 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
     private const string Target = "CodePipeline_20150709.GetPipelineExecution";
     private static readonly MediaTypeHeaderValue AmzJson = new("application/x-amz-json-1.1");
 
+    /// <summary>The first retry waits about this long (exponential, jittered), so two fit in the request budget.</summary>
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
+
     private readonly AwsCredentialSource _credentials;
     private readonly AwsEndpoints _endpoints;
     private readonly HttpMessageHandler _transport;
     private readonly ResiliencePipeline _retry;
+    private readonly TimeSpan _attemptTimeout;
     private readonly ConcurrentDictionary<(AWSCredentials, string), HttpClient> _clients = new();
 
-    public CodePipelineClient(AwsCredentialSource credentials, AwsEndpoints endpoints, HttpMessageHandler transport, TimeProvider time)
+    /// <param name="budget">Each attempt is cut off after <see cref="RequestBudget.Attempt"/>.</param>
+    public CodePipelineClient(AwsCredentialSource credentials, AwsEndpoints endpoints, HttpMessageHandler transport, TimeProvider time, RequestBudget budget)
     {
-        (_credentials, _endpoints, _transport) = (credentials, endpoints, transport);
+        (_credentials, _endpoints, _transport, _attemptTimeout) = (credentials, endpoints, transport, budget.Attempt);
         // Throttling and 5xx are retried here with jittered backoff; what still fails becomes a 503 for EventBridge.
         _retry = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<UpstreamException>(e => e.Kind == FailureKind.Transient),
                 MaxRetryAttempts = 2,
-                Delay = TimeSpan.FromMilliseconds(200),
+                Delay = RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
             })
@@ -54,7 +59,7 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
         await EnsureCredentialsAsync(credentials).ConfigureAwait(false);
         var client = _clients.GetOrAdd((credentials, execution.Region), key => new HttpClient(
             new SigV4SigningHandler(key.Item1, RegionEndpoint.GetBySystemName(key.Item2), "codepipeline", _transport), disposeHandler: false)
-        { Timeout = TimeSpan.FromSeconds(3) });
+        { Timeout = _attemptTimeout });
 
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoints.CodePipeline(execution.Region))
         {

@@ -11,7 +11,10 @@ public sealed class LedgerOptions
     /// <summary>Connection string (Azurite, or where identity is not available).</summary>
     public string? ConnectionString { get; set; }
 
-    public string TableName { get; set; } = "statusledger";
+    /// <summary>The table name when none is configured.</summary>
+    public const string DefaultTableName = "statusledger";
+
+    public string TableName { get; set; } = DefaultTableName;
 
     /// <summary>Rows not written for this many days are removed by the daily clean-up (the Functions app's LedgerCleanup).</summary>
     public int RetentionDays { get; set; } = 30;

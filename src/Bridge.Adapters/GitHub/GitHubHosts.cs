@@ -1,15 +1,8 @@
-using Bridge.Adapters.Configuration;
-using Bridge.Adapters.KeyVault;
 using Bridge.Core.Handling;
 using Bridge.Core.Revisions;
 using Bridge.Core.Statuses;
 
 namespace Bridge.Adapters.GitHub;
-
-/// <summary>One configured GitHub host with its credential and publisher.</summary>
-/// <param name="Prefix">Its configuration prefix (GitHub, GitHub:Enterprise:0, …), for messages.</param>
-/// <param name="Secret">The secret behind its credential: the token, or the app's private key.</param>
-public sealed record GitHubHost(string Prefix, GitHubHostOptions Options, ISecretSource Secret, IGitHubTokenProvider Tokens, IStatusPublisher Publisher);
 
 /// <summary>
 /// github.com and GitHub Enterprise Server side by side: each revision goes to the publisher of its own host, with that

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 
 namespace Bridge.Adapters.GitHub;
 
@@ -12,22 +11,45 @@ public sealed class GitHubRateGate(TimeProvider time, int maxConcurrent, int max
 {
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
-    private sealed class Lane(int maxConcurrent, int maxPerMinute)
+    /// <summary>The per-minute budget is refilled in twelfths, every this often.</summary>
+    private static readonly TimeSpan RefillPeriod = TimeSpan.FromMinutes(1) / 12;
+
+    private sealed class Lane(int maxConcurrent, int maxPerMinute, long createdAt)
     {
         public readonly SemaphoreSlim InFlight = new(maxConcurrent, maxConcurrent);
-        public readonly TokenBucketRateLimiter PerMinute = new(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = maxPerMinute,
-            TokensPerPeriod = Math.Max(1, maxPerMinute / 12),
-            ReplenishmentPeriod = TimeSpan.FromSeconds(5),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
         public long BlockedUntilTicks;
+
+        // A token bucket on the injected clock (System.Threading.RateLimiting's runs on the real one only).
+        private readonly int _perRefill = Math.Max(1, maxPerMinute / 12);
+        private readonly int _limit = maxPerMinute;
+        private int _tokens = maxPerMinute;
+        private long _refills;
+        private readonly Lock _bucket = new();
+
+        /// <summary>Takes a write from this minute's budget; null when taken, else how long until the next refill.</summary>
+        public TimeSpan? TryTake(TimeProvider time)
+        {
+            lock (_bucket)
+            {
+                var elapsed = time.GetElapsedTime(createdAt);
+                var refills = elapsed.Ticks / RefillPeriod.Ticks;
+                if (refills > _refills)
+                {
+                    _tokens = (int)Math.Min(_limit, _tokens + (refills - _refills) * _perRefill);
+                    _refills = refills;
+                }
+                if (_tokens > 0)
+                {
+                    _tokens--;
+                    return null;
+                }
+                return RefillPeriod * (refills + 1) - elapsed;
+            }
+        }
     }
 
     /// <summary>The lane key is a hash of the token: the token itself is not kept in another place.</summary>
-    private Lane For(string tokenKey) => _lanes.GetOrAdd(tokenKey, _ => new Lane(maxConcurrent, maxPerMinute));
+    private Lane For(string tokenKey) => _lanes.GetOrAdd(tokenKey, _ => new Lane(maxConcurrent, maxPerMinute, time.GetTimestamp()));
 
     /// <summary>How long the caller must wait before writing with this token, or null when it may go now.</summary>
     public TimeSpan? Blocked(string tokenKey)
@@ -50,9 +72,8 @@ public sealed class GitHubRateGate(TimeProvider time, int maxConcurrent, int max
     public async Task<(IDisposable? Slot, TimeSpan? RetryAfter)> EnterAsync(string tokenKey, CancellationToken ct)
     {
         var lane = For(tokenKey);
-        using var permit = lane.PerMinute.AttemptAcquire();
-        if (!permit.IsAcquired)
-            return (null, permit.TryGetMetadata(MetadataName.RetryAfter, out var ra) ? ra : TimeSpan.FromSeconds(5));
+        if (lane.TryTake(time) is { } wait)
+            return (null, wait);
         await lane.InFlight.WaitAsync(ct).ConfigureAwait(false);
         return (new Release(lane.InFlight), null);
     }

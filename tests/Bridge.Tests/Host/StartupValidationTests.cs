@@ -31,6 +31,13 @@ public sealed class StartupValidationTests
         { "malformed account map", new() { ["Aws:AccountRoleArns:12"] = "arn:aws:iam::111122223333:role/r" }, "12-digit account ids" },
         { "no function key", new() { ["Bridge:FunctionKey"] = null }, "Bridge:FunctionKey is required" },
         { "plain http GitHub", new() { ["GitHub:ApiBaseUrl"] = "http://github.example.com/api/v3" }, "https URL" },
+        { "budget as long as EventBridge waits", new() { ["Bridge:RequestBudget"] = "00:00:05" }, "Bridge:RequestBudget must be above zero and below 00:00:05" },
+        { "no budget", new() { ["Bridge:RequestBudget"] = "00:00:00" }, "Bridge:RequestBudget must be above zero" },
+        { "revision wait beyond the budget", new() { ["Bridge:RequestBudget"] = "00:00:02", ["Bridge:RevisionWaitBudget"] = "00:00:03" }, "Bridge:RevisionWaitBudget must be at least zero and below Bridge:RequestBudget" },
+        { "relative vault", new() { ["KeyVault:VaultUri"] = "my-vault" }, "KeyVault:VaultUri must be an https URL" },
+        { "table name Table Storage refuses", new() { ["Ledger:TableName"] = "status-ledger" }, "Ledger:TableName must be 3 to 63 letters and digits" },
+        { "both ledger endpoints", new() { ["Ledger:TableServiceUri"] = "https://acct.table.core.windows.net", ["Ledger:ConnectionString"] = "UseDevelopmentStorage=true" }, "not both" },
+        { "bad context prefix", new() { ["Statuses:ContextPrefix"] = "ci pipeline" }, "Statuses:ContextPrefix may hold" },
     };
 
     [Theory]

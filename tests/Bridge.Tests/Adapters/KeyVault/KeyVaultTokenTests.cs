@@ -1,6 +1,10 @@
 using System.Net;
+using Bridge.Adapters.Configuration;
 using Bridge.Sandbox;
 using Bridge.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bridge.Tests.Adapters.KeyVault;
 
@@ -42,11 +46,27 @@ public sealed class KeyVaultTokenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_outage_with_a_cached_token_carries_on()
+    public async Task An_outage_after_the_cache_lifetime_carries_on_with_the_token_read_before()
     {
-        await Post("STARTED");
-        _h.KeyVault.SetFault(FakeKeyVault.ServiceUnavailable());
-        Assert.Equal(HttpStatusCode.OK, (await Post("SUCCEEDED")).StatusCode);
+        // The bridge's own clock is fake; the fakes keep the real one, so AWS signatures stay current.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var h = await BridgeHarness.StartAsync(o =>
+        {
+            o.UseKeyVault = true;
+            o.Services = s => s.AddSingleton<TimeProvider>(clock);
+        });
+        var post = (string state) => h.PostAsync(TestEvents.Pipeline(state, pipeline: "worker", trigger: TestEvents.GitTrigger(Sha)));
+        Assert.Equal(HttpStatusCode.OK, (await post("STARTED")).StatusCode);
+        Assert.Equal(1, h.KeyVault.SecretReads);
+
+        h.KeyVault.SetFault(FakeKeyVault.ServiceUnavailable());
+        clock.Advance(h.App.Services.GetRequiredService<IOptions<GitHubOptions>>().Value.TokenCacheTtl + TimeSpan.FromSeconds(1));
+        var vaultRequests = h.KeyVault.RequestCount;
+
+        Assert.Equal(HttpStatusCode.OK, (await post("SUCCEEDED")).StatusCode);
+        Assert.True(h.KeyVault.RequestCount > vaultRequests, "past its lifetime the cached token is read again");
+        Assert.Equal(1, h.KeyVault.SecretReads); // …and the vault answered none of those reads
+        Assert.Equal(TestSecrets.GitHubToken, h.GitHub.Statuses[^1].Token);
     }
 
     [Fact]

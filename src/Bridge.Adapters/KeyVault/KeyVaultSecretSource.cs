@@ -4,23 +4,6 @@ using Bridge.Core.Handling;
 
 namespace Bridge.Adapters.KeyVault;
 
-/// <summary>A secret the bridge needs (a GitHub token, an app's private key). Its value is never logged or echoed.</summary>
-public interface ISecretSource
-{
-    /// <summary>What the secret is called in messages (its name, never its value).</summary>
-    string Name { get; }
-
-    /// <param name="refresh">True after GitHub refused what it was given: read the secret again (it may have been rotated).</param>
-    ValueTask<string> GetAsync(bool refresh, CancellationToken ct);
-}
-
-/// <summary>Local runs: the secret is in configuration.</summary>
-public sealed class ConfiguredSecret(string name, string value) : ISecretSource
-{
-    public string Name => name;
-    public ValueTask<string> GetAsync(bool refresh, CancellationToken ct) => ValueTask.FromResult(value);
-}
-
 /// <summary>
 /// Production: a Key Vault secret, cached for a TTL. While Key Vault is unreachable a value read earlier keeps being
 /// used (it is still the best guess); with none, the request is answered 503.

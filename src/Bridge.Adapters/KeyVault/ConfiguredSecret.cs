@@ -1,0 +1,8 @@
+namespace Bridge.Adapters.KeyVault;
+
+/// <summary>Local runs: the secret is in configuration.</summary>
+public sealed class ConfiguredSecret(string name, string value) : ISecretSource
+{
+    public string Name => name;
+    public ValueTask<string> GetAsync(bool refresh, CancellationToken ct) => ValueTask.FromResult(value);
+}
