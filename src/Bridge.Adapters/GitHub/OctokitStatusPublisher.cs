@@ -10,7 +10,6 @@ using CommitState = Bridge.Core.Statuses.CommitState;
 using CommitStatus = Bridge.Core.Statuses.CommitStatus;
 using OctoState = Octokit.CommitState;
 using Octokit;
-using Octokit.Internal;
 
 namespace Bridge.Adapters.GitHub;
 
@@ -28,7 +27,6 @@ public sealed class OctokitStatusPublisher(
 {
     /// <summary>GitHub's advice when a rate limit names no wait: at least a minute.</summary>
     public static readonly TimeSpan RateLimitFloor = TimeSpan.FromSeconds(60);
-    private static readonly ProductHeaderValue Product = new("codepipeline-github-bridge", "1.0");
 
     /// <summary>One client per token (a PAT, or one installation token per app installation), rebuilt as tokens rotate.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IGitHubClient> _clients = new(StringComparer.Ordinal);
@@ -138,8 +136,7 @@ public sealed class OctokitStatusPublisher(
     {
         if (_clients.TryGetValue(token, out var client)) return client;
         if (_clients.Count > 256) _clients.Clear(); // rotated tokens: old clients are dropped, not accumulated
-        return _clients.GetOrAdd(token, t => new GitHubClient(new Connection(Product, apiBaseUrl,
-            new InMemoryCredentialStore(new Credentials(t, AuthenticationType.Bearer)), new HttpClientAdapter(handlerFactory), new SimpleJsonSerializer())));
+        return _clients.GetOrAdd(token, t => GitHubClientFactory.Create(apiBaseUrl, t, handlerFactory));
     }
 
     private static string LaneKey(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)), 0, 8);
