@@ -21,8 +21,20 @@ public static class GitHubClientFactory
         ArgumentNullException.ThrowIfNull(apiBaseUrl);
         ArgumentException.ThrowIfNullOrEmpty(bearerToken);
         ArgumentNullException.ThrowIfNull(handlerFactory);
-        return new GitHubClient(new Connection(Product, apiBaseUrl,
+        return new GitHubClient(new Connection(Product, ApiBase(apiBaseUrl),
             new InMemoryCredentialStore(new Credentials(bearerToken, AuthenticationType.Bearer)),
             new HttpClientAdapter(handlerFactory), new SimpleJsonSerializer()));
+    }
+
+    /// <summary>
+    /// The API base as Octokit must get it: ending in '/'. Octokit resolves its relative paths (<c>repos/…</c>) against
+    /// the base like a browser does, so <c>https://HOST/api/v3</c> would lose <c>v3</c> and every call would go to
+    /// <c>/api/repos/…</c>. The README and the Bicep template write the base without the slash.
+    /// </summary>
+    public static Uri ApiBase(Uri apiBaseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(apiBaseUrl);
+        if (!apiBaseUrl.IsAbsoluteUri) throw new ArgumentException($"The GitHub API base must be an absolute URL: {apiBaseUrl}", nameof(apiBaseUrl));
+        return apiBaseUrl.AbsolutePath.EndsWith('/') ? apiBaseUrl : new UriBuilder(apiBaseUrl) { Path = apiBaseUrl.AbsolutePath + "/" }.Uri;
     }
 }
