@@ -4,9 +4,9 @@ using Octokit.Internal;
 namespace Bridge.Adapters.GitHub;
 
 /// <summary>
-/// The one place an Octokit client is built: the bridge's product header, the API base, a bearer credential, the
-/// bridge's HTTP pipeline (resilience, content type) and the JSON serializer. The publisher, the GitHub App token
-/// provider and the deep health check all go through here, so they cannot drift apart.
+/// The one place an Octokit client is built: the bridge's product header, the API base (ending in '/'), a bearer
+/// credential, the bridge's HTTP pipeline (resilience, content type) and the shared <see cref="GitHubJsonSerializer"/>.
+/// The publisher, the GitHub App token provider and the deep health check all go through here, so they cannot drift apart.
 /// </summary>
 public static class GitHubClientFactory
 {
@@ -23,7 +23,7 @@ public static class GitHubClientFactory
         ArgumentNullException.ThrowIfNull(handlerFactory);
         return new GitHubClient(new Connection(Product, ApiBase(apiBaseUrl),
             new InMemoryCredentialStore(new Credentials(bearerToken, AuthenticationType.Bearer)),
-            new HttpClientAdapter(handlerFactory), new SimpleJsonSerializer()));
+            new HttpClientAdapter(handlerFactory), GitHubJsonSerializer.Instance));
     }
 
     /// <summary>
