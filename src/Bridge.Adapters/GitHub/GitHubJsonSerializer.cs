@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Octokit;
@@ -15,9 +16,9 @@ namespace Bridge.Adapters.GitHub;
 /// <c>{"state","target_url","description","context"}</c>, nulls left out, the state as GitHub's lower-case word,
 /// as Octokit writes it), and the responses <see cref="Octokit.CommitStatus"/> (one per event) and
 /// <see cref="AccessToken"/> (one per installation an hour). Octokit's response models have private setters, so those
-/// two are read into small wire records and built with Octokit's public constructors. A response that does not fit a
-/// wire record (a state GitHub has added since, a field of another JSON type) is handed to Octokit's serializer whole,
-/// so it is read as it was before. One instance is shared by every client: both halves are thread-safe.
+/// two are read into small wire records and then built as Octokit's serializer builds them (<see cref="OctokitModels"/>).
+/// A response that does not fit a wire record (a field of another JSON type, no state) is handed to Octokit's
+/// serializer whole, so it is read as it was before. One instance is shared by every client: both halves are thread-safe.
 /// </remarks>
 public sealed class GitHubJsonSerializer : IJsonSerializer
 {
@@ -97,13 +98,11 @@ internal sealed class CommitStatusWire
     public string? Url { get; set; }
     public SimpleUserWire? Creator { get; set; }
 
-    /// <summary>Null for a state Octokit's enum does not know: Octokit's serializer keeps the raw string, so it reads that one.</summary>
-    public Octokit.CommitStatus? ToOctokit() => CommitStateJsonConverter.Parse(State) is { } state
-        ? new Octokit.CommitStatus(CreatedAt, UpdatedAt, state, TargetUrl, Description, Context, Id, NodeId, Url, Creator?.ToOctokit())
-        : null;
+    /// <summary>Null when only Octokit's serializer can read it (see <see cref="OctokitModels"/>).</summary>
+    public Octokit.CommitStatus? ToOctokit() => State is null ? null : OctokitModels.CommitStatus(this);
 }
 
-/// <summary>GitHub's simple-user object (a status's creator), with the fields Octokit's <see cref="User"/> constructor takes.</summary>
+/// <summary>GitHub's simple-user object (a status's creator): the fields of it that Octokit's <see cref="User"/> has.</summary>
 internal sealed class SimpleUserWire
 {
     public string? Login { get; set; }
@@ -114,10 +113,99 @@ internal sealed class SimpleUserWire
     public string? HtmlUrl { get; set; }
     public string? Name { get; set; }
     public string? Email { get; set; }
+    public string? Type { get; set; }
     public bool SiteAdmin { get; set; }
+}
 
-    public User ToOctokit() => new(AvatarUrl, null, null, 0, null, default, default, 0, Email, 0, 0, null, HtmlUrl, 0, Id, null, Login, Name, NodeId,
-        0, null, 0, 0, 0, Url, null, SiteAdmin, null, null);
+/// <summary>
+/// Builds Octokit's read-only response models from the wire records. Octokit's public constructors convert the state
+/// enum to its string by reflection on every call (about 5 µs and 400 B for a status, as much again for its creator),
+/// which would give back much of what source generation saves; so the models are filled through their private setters
+/// with <see cref="UnsafeAccessorAttribute"/> (bound at compile time, no reflection), exactly as Octokit's serializer
+/// fills them. Should a later Octokit drop a setter, the first call finds out and the public constructors take over.
+/// </summary>
+internal static class OctokitModels
+{
+    private static volatile bool s_settersMissing;
+
+    public static Octokit.CommitStatus? CommitStatus(CommitStatusWire w)
+    {
+        if (!s_settersMissing)
+        {
+            try
+            {
+                return ThroughSetters(w);
+            }
+            catch (MissingMemberException)
+            {
+                s_settersMissing = true;
+            }
+        }
+        return ThroughConstructors(w);
+    }
+
+    /// <summary>Octokit's public constructors: they take only the states Octokit's enum knows; any other is left to Octokit's serializer.</summary>
+    internal static Octokit.CommitStatus? ThroughConstructors(CommitStatusWire w) => CommitStateJsonConverter.Parse(w.State) is { } state
+        ? new Octokit.CommitStatus(w.CreatedAt, w.UpdatedAt, state, w.TargetUrl, w.Description, w.Context, w.Id, w.NodeId, w.Url,
+            w.Creator is { } c ? new User(c.AvatarUrl, null, null, 0, null, default, default, 0, c.Email, 0, 0, null, c.HtmlUrl, 0, c.Id, null,
+                c.Login, c.Name, c.NodeId, 0, null, 0, 0, 0, c.Url, null, c.SiteAdmin, null, null) : null)
+        : null;
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // a missing setter must throw here, inside the caller's try
+    private static Octokit.CommitStatus ThroughSetters(CommitStatusWire w)
+    {
+        var s = new Octokit.CommitStatus();
+        S.CreatedAt(s, w.CreatedAt);
+        S.UpdatedAt(s, w.UpdatedAt);
+        S.State(s, new StringEnum<CommitState>(w.State!)); // keeps GitHub's word, as Octokit does, even one its enum lacks
+        S.TargetUrl(s, w.TargetUrl);
+        S.Description(s, w.Description);
+        S.Context(s, w.Context);
+        S.Id(s, w.Id);
+        S.NodeId(s, w.NodeId);
+        S.Url(s, w.Url);
+        if (w.Creator is { } c)
+        {
+            var u = new User();
+            S.Login(u, c.Login);
+            S.Id(u, c.Id);
+            S.NodeId(u, c.NodeId);
+            S.AvatarUrl(u, c.AvatarUrl);
+            S.Url(u, c.Url);
+            S.HtmlUrl(u, c.HtmlUrl);
+            S.Name(u, c.Name);
+            S.Email(u, c.Email);
+            S.Type(u, Enum.TryParse<AccountType>(c.Type, ignoreCase: true, out var type) ? type : null);
+            S.SiteAdmin(u, c.SiteAdmin);
+            S.Creator(s, u);
+        }
+        return s;
+    }
+
+    /// <summary>Octokit's private and protected setters (Account declares the user fields, User only SiteAdmin).</summary>
+    private static class S
+    {
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_CreatedAt")] public static extern void CreatedAt(Octokit.CommitStatus o, DateTimeOffset v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_UpdatedAt")] public static extern void UpdatedAt(Octokit.CommitStatus o, DateTimeOffset v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_State")] public static extern void State(Octokit.CommitStatus o, StringEnum<CommitState> v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_TargetUrl")] public static extern void TargetUrl(Octokit.CommitStatus o, string? v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_Description")] public static extern void Description(Octokit.CommitStatus o, string? v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_Context")] public static extern void Context(Octokit.CommitStatus o, string? v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_Id")] public static extern void Id(Octokit.CommitStatus o, long v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_NodeId")] public static extern void NodeId(Octokit.CommitStatus o, string? v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_Url")] public static extern void Url(Octokit.CommitStatus o, string? v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_Creator")] public static extern void Creator(Octokit.CommitStatus o, User v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_Login")] public static extern void Login(Account o, string? v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_Id")] public static extern void Id(Account o, long v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_NodeId")] public static extern void NodeId(Account o, string? v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_AvatarUrl")] public static extern void AvatarUrl(Account o, string? v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_Url")] public static extern void Url(Account o, string? v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_HtmlUrl")] public static extern void HtmlUrl(Account o, string? v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_Name")] public static extern void Name(Account o, string? v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_Email")] public static extern void Email(Account o, string? v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_Type")] public static extern void Type(Account o, AccountType? v);
+        [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "set_SiteAdmin")] public static extern void SiteAdmin(User o, bool v);
+    }
 }
 
 /// <summary>GitHub's installation access token response (what Octokit's <see cref="AccessToken"/> carries).</summary>

@@ -96,8 +96,13 @@ public sealed class GitHubJsonSerializerTests
                 ours.Creator.Name, ours.Creator.Email, ours.Creator.SiteAdmin));
         Assert.Equal(CommitState.Success, ours.State.Value);
         Assert.Equal(octokit.Creator.Type, ours.Creator.Type);
-        // And it is the source-generated wire record that reads it, not the fallback.
-        Assert.NotNull(System.Text.Json.JsonSerializer.Deserialize(StatusResponse, GitHubJsonContext.Default.CommitStatusWire)?.ToOctokit());
+        // And it is the source-generated wire record that reads it, not the fallback; the constructors (used should
+        // Octokit's setters go) read it the same.
+        var wire = System.Text.Json.JsonSerializer.Deserialize(StatusResponse, GitHubJsonContext.Default.CommitStatusWire)!;
+        Assert.Equal(Shape(octokit), Shape(wire.ToOctokit()!));
+        var built = OctokitModels.ThroughConstructors(wire)!;
+        Assert.Equal(Shape(octokit), Shape(built));
+        Assert.Equal((octokit.Creator.Login, octokit.Creator.Id, octokit.Creator.Type), (built.Creator.Login, built.Creator.Id, built.Creator.Type));
     }
 
     [Theory]
