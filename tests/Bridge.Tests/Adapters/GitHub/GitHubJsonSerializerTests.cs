@@ -64,7 +64,11 @@ public sealed class GitHubJsonSerializerTests
         var result = await publisher.PublishAsync(new GitHubRevision("github.com", "octo-org", "worker", Sha), sent, CancellationToken.None);
 
         Assert.Null(result.Failure);
-        var posted = Assert.Single(github.Requests).Body;
+        var request = Assert.Single(github.Requests);
+        var posted = request.Body;
+        Assert.Equal("application/json; charset=utf-8", request.Header("Content-Type"));
+        Assert.Equal("application/vnd.github+json, application/json; q=0.9", request.Header("Accept"));
+        Assert.Equal("2022-11-28", request.Header("X-GitHub-Api-Version"));
         var octokit = OctokitJson.Serialize(new NewCommitStatus
         {
             State = CommitState.Failure, Context = sent.Context, Description = sent.Description, TargetUrl = sent.TargetUrl,
