@@ -5,7 +5,6 @@ using Bridge.Core.Handling;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Octokit;
-using Octokit.Internal;
 
 namespace Bridge.Adapters.GitHub;
 
@@ -22,7 +21,6 @@ public sealed class GitHubAppTokenProvider(
     Func<HttpMessageHandler> handlerFactory,
     TimeProvider time) : IGitHubTokenProvider
 {
-    private static readonly ProductHeaderValue Product = new("codepipeline-github-bridge", "1.0");
     private static readonly TimeSpan RenewBefore = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, long> _installations = new(installationIds, StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<long, AccessToken> _tokens = new();
@@ -70,8 +68,7 @@ public sealed class GitHubAppTokenProvider(
     private async Task<T> Call<T>(string what, bool refreshKey, Func<IGitHubClient, Task<T>> call, CancellationToken ct)
     {
         var jwt = await AppJwtAsync(refreshKey, ct).ConfigureAwait(false);
-        var client = new GitHubClient(new Connection(Product, apiBaseUrl, new InMemoryCredentialStore(new Credentials(jwt, AuthenticationType.Bearer)),
-            new HttpClientAdapter(handlerFactory), new SimpleJsonSerializer()));
+        var client = GitHubClientFactory.Create(apiBaseUrl, jwt, handlerFactory);
         try
         {
             return await call(client).WaitAsync(ct).ConfigureAwait(false);

@@ -10,7 +10,6 @@ using CommitState = Bridge.Core.Statuses.CommitState;
 using CommitStatus = Bridge.Core.Statuses.CommitStatus;
 using OctoState = Octokit.CommitState;
 using Octokit;
-using Octokit.Internal;
 
 namespace Bridge.Adapters.GitHub;
 
@@ -28,10 +27,18 @@ public sealed class OctokitStatusPublisher(
 {
     /// <summary>GitHub's advice when a rate limit names no wait: at least a minute.</summary>
     public static readonly TimeSpan RateLimitFloor = TimeSpan.FromSeconds(60);
-    private static readonly ProductHeaderValue Product = new("codepipeline-github-bridge", "1.0");
 
-    /// <summary>One client per token (a PAT, or one installation token per app installation), rebuilt as tokens rotate.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IGitHubClient> _clients = new(StringComparer.Ordinal);
+    /// <summary>
+    /// One client per token (a PAT, or one installation token per app installation), rebuilt as tokens rotate, with the
+    /// token's rate-gate lane: both are made once per token, not once per post.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TokenClient> _clients = new(StringComparer.Ordinal);
+
+    private sealed class TokenClient(IGitHubClient client, string lane)
+    {
+        public IGitHubClient Client => client;
+        public string Lane => lane;
+    }
 
     public async Task<PublishResult> PublishAsync(GitHubRevision revision, CommitStatus status, CancellationToken ct)
     {
@@ -49,7 +56,8 @@ public sealed class OctokitStatusPublisher(
     /// <returns>The result, and whether GitHub refused the token itself (401), which a fresh token may cure.</returns>
     private async Task<(PublishResult Result, bool TokenRejected)> PostAsync(string token, GitHubRevision r, CommitStatus status, CancellationToken ct)
     {
-        var lane = LaneKey(token);
+        var tokenClient = ClientFor(token);
+        var lane = tokenClient.Lane;
         if (gate.Blocked(lane) is { } wait)
             return (PublishResult.Failed(FailureKind.RateLimited, "GitHub asked the bridge to wait; nothing was sent", Ceil(wait)), false);
 
@@ -60,7 +68,7 @@ public sealed class OctokitStatusPublisher(
         {
             try
             {
-                await ClientFor(token).Repository.Status.Create(r.Owner, r.Repository, r.Sha, new NewCommitStatus
+                await tokenClient.Client.Repository.Status.Create(r.Owner, r.Repository, r.Sha, new NewCommitStatus
                 {
                     State = status.State switch
                     {
@@ -134,12 +142,11 @@ public sealed class OctokitStatusPublisher(
         return text.Length <= 300 ? text : text[..300] + "…";
     }
 
-    private IGitHubClient ClientFor(string token)
+    private TokenClient ClientFor(string token)
     {
         if (_clients.TryGetValue(token, out var client)) return client;
         if (_clients.Count > 256) _clients.Clear(); // rotated tokens: old clients are dropped, not accumulated
-        return _clients.GetOrAdd(token, t => new GitHubClient(new Connection(Product, apiBaseUrl,
-            new InMemoryCredentialStore(new Credentials(t, AuthenticationType.Bearer)), new HttpClientAdapter(handlerFactory), new SimpleJsonSerializer())));
+        return _clients.GetOrAdd(token, t => new TokenClient(GitHubClientFactory.Create(apiBaseUrl, t, handlerFactory), LaneKey(t)));
     }
 
     private static string LaneKey(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)), 0, 8);

@@ -7,7 +7,6 @@ using Bridge.Core.Handling;
 using Bridge.Core.Ordering;
 using Microsoft.Extensions.Options;
 using Octokit;
-using Octokit.Internal;
 
 namespace Bridge.Adapters.Health;
 
@@ -28,8 +27,6 @@ public sealed class DeepHealthCheck(
     IStatusLedger ledger,
     IHttpMessageHandlerFactory handlers)
 {
-    private static readonly ProductHeaderValue Product = new("codepipeline-github-bridge", "1.0");
-
     public async Task<IReadOnlyList<HealthCheckResult>> RunAsync(CancellationToken ct)
     {
         var checks = new List<Task<HealthCheckResult>>();
@@ -93,8 +90,7 @@ public sealed class DeepHealthCheck(
     private async Task<string> TokenAsync(GitHubHost host, CancellationToken ct)
     {
         var token = await host.Tokens.GetTokenAsync("health", "check", true, ct);
-        var client = new GitHubClient(new Connection(Product, host.Options.ApiBaseUrl, new InMemoryCredentialStore(new Credentials(token, AuthenticationType.Bearer)),
-            new HttpClientAdapter(() => handlers.CreateHandler(BridgeServiceCollectionExtensions.GitHubHttpClient)), new SimpleJsonSerializer()));
+        var client = GitHubClientFactory.Create(host.Options.ApiBaseUrl, token, () => handlers.CreateHandler(BridgeServiceCollectionExtensions.GitHubHttpClient));
         var user = await client.User.Current().WaitAsync(ct);
         var scopes = client.GetLastApiInfo()?.OauthScopes ?? [];
         if (scopes.Count == 0) return $"valid for {user.Login}; fine-grained token: GitHub does not report its permissions, it needs Commit statuses: write";
