@@ -101,6 +101,54 @@ public sealed class MutationTests
         Assert.NotEmpty(ArmChecks.LedgerTableRoleScopedToTable(arm));
     }
 
+    [Fact]
+    public void Blob_Data_Owner_on_the_resource_group_is_reported()
+    {
+        var arm = Templates.Arm.DeepClone();
+        ArmChecks.RoleAssignments(arm, ArmChecks.StorageBlobDataOwnerRoleId).First().Resource.Remove("scope");
+
+        Assert.Contains(ArmChecks.BlobDataOwnerScopedToStorageAccount(arm), f => f.Contains("whole resource group", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_ledger_table_the_template_does_not_create_is_reported()
+    {
+        var arm = Templates.Arm.DeepClone();
+        var table = Arm.OfType(arm, "Microsoft.Storage/storageAccounts/tableServices/tables").First();
+        var resources = table.Template["resources"]!;
+        if (resources is JsonArray list)
+        {
+            list.Remove(table.Resource);
+        }
+        else
+        {
+            var key = resources.AsObject().First(kv => ReferenceEquals(kv.Value, table.Resource)).Key;
+            resources.AsObject().Remove(key);
+        }
+
+        Assert.Contains(ArmChecks.LedgerTableProvisioned(arm), f => f.Contains("creates no table", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("false")]
+    public void A_missing_or_false_TableProvisioned_setting_is_reported(string? value)
+    {
+        var arm = Templates.Arm.DeepClone();
+        var settings = BaseAppSettings(arm);
+        var setting = settings.OfType<JsonObject>().Single(o => o["name"]?.GetValue<string>() == ArmChecks.LedgerTableProvisionedSetting);
+        if (value is null)
+        {
+            settings.Remove(setting);
+        }
+        else
+        {
+            setting["value"] = value;
+        }
+
+        Assert.Contains(ArmChecks.LedgerTableProvisioned(arm), f => f.Contains(ArmChecks.LedgerTableProvisionedSetting, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("httpsOnly")]
     [InlineData("minTlsVersion")]
