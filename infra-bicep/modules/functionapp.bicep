@@ -144,6 +144,13 @@ var baseAppSettings = [
     name: 'Ledger__TableName'
     value: ledgerTableName
   }
+  // The ledger table is created by this deployment (storage.bicep), and the identity holds Storage
+  // Table Data Contributor on that table only, which does not include creating tables: this tells
+  // the app not to try (it needs no Create Table permission).
+  {
+    name: 'Ledger__TableProvisioned'
+    value: 'true'
+  }
   {
     name: 'Ledger__RetentionDays'
     value: string(ledgerRetentionDays)

@@ -73,8 +73,16 @@ resource ledgerTable 'Microsoft.Storage/storageAccounts/tableServices/tables@202
   name: ledgerTableName
 }
 
-// The host keeps its locks and keys in blob containers it creates itself, and the platform reads
-// the deployment package from deploymentContainer: both need the account-level blob role.
+// Storage Blob Data Owner on the whole account: the minimum the Azure Functions documentation lists
+// for an identity-based host storage connection (AzureWebJobsStorage__*): the host creates its own
+// containers (azure-webjobs-hosts for locks and timer schedules, azure-webjobs-secrets for the
+// function keys) at run time, so a container-scoped role cannot cover them; the platform also reads
+// the deployment package from deploymentContainer with it.
+// What it allows the identity (and so any code running as the function): read, write and delete
+// every container and blob of this account, including the deployment package (the code the app
+// runs) and the host's key store (the function keys EventBridge sends). It grants nothing on the
+// table service (the ledger has its own table-scoped role) and nothing outside this account. Keep
+// this account for the bridge alone; docs/deploy.md, step 2, says the same.
 resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, storageBlobDataOwnerRoleId)
   scope: storage

@@ -31,6 +31,14 @@ public sealed class ArmTemplateTests
         Assert.Empty(ArmChecks.LedgerTableRoleScopedToTable(Templates.Arm));
 
     [Fact]
+    public void Storage_Blob_Data_Owner_is_granted_on_the_storage_account_only() =>
+        Assert.Empty(ArmChecks.BlobDataOwnerScopedToStorageAccount(Templates.Arm));
+
+    [Fact]
+    public void The_ledger_table_is_created_by_the_template_and_the_app_is_told() =>
+        Assert.Empty(ArmChecks.LedgerTableProvisioned(Templates.Arm));
+
+    [Fact]
     public void Function_app_is_HTTPS_TLS12_no_FTP_dotnet_isolated_10_with_one_always_ready_http_instance() =>
         Assert.Empty(ArmChecks.FunctionAppHardened(Templates.Arm));
 
@@ -48,7 +56,7 @@ public sealed class ArmTemplateTests
             "Ledger__TableServiceUri", "Ledger__TableName", "Statuses__ContextPrefix", "Statuses__PostStageStatuses",
             "AZURE_CLIENT_ID", "AzureWebJobsStorage__credential", "AzureWebJobsStorage__clientId",
             "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "Aws__WebIdentityAudience", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION",
-            "Aws__AccountRoleArns__0", "GitHub__AppId", "GitHub__AppPrivateKeySecretName", "GitHub__InstallationIds__0", "Ledger__RetentionDays",
+            "Aws__AccountRoleArns__0", "GitHub__AppId", "GitHub__AppPrivateKeySecretName", "GitHub__InstallationIds__0", "Ledger__RetentionDays", "Ledger__TableProvisioned",
             "GitHub__Enterprise__0__ApiBaseUrl", "GitHub__Enterprise__0__Host", "GitHub__Enterprise__0__TokenSecretName",
             "GitHub__Enterprise__0__AppId", "GitHub__Enterprise__0__AppPrivateKeySecretName",
             "GitHub__Enterprise__0__InstallationIds__0", "GitHub__Enterprise__0__ConnectionArns__0",

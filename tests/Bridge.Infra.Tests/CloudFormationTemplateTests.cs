@@ -52,12 +52,32 @@ public sealed class CloudFormationTemplateTests
     }
 
     [Fact]
-    public void Function_key_is_not_echoed()
-    {
-        var parameters = Templates.Bridge["Parameters"]!;
-        Assert.Equal("true", parameters["FunctionKey"]!["NoEcho"]!.GetValue<string>());
-        Assert.Equal("true", parameters["OAuthClientSecret"]!["NoEcho"]!.GetValue<string>());
-    }
+    public void Function_key_comes_from_Secrets_Manager_not_a_parameter() =>
+        Assert.Empty(CfnChecks.FunctionKeyFromSecretsManager(Templates.Bridge));
+
+    [Fact]
+    public void Connections_authenticate_only_with_what_the_function_checks() =>
+        Assert.Empty(CfnChecks.ConnectionsAuthenticateWhatTheFunctionChecks(Templates.Bridge, Templates.Arm));
+
+    [Fact]
+    public void The_bridge_role_is_one_role_whatever_the_trust_mode() =>
+        Assert.Empty(CfnChecks.NamedRolesAreUnique(Templates.Bridge));
+
+    [Fact]
+    public void The_OIDC_provider_has_no_placeholder_thumbprint() =>
+        Assert.Empty(CfnChecks.OidcProviderWithoutPlaceholderThumbprints(Templates.Bridge));
+
+    [Fact]
+    public void Rules_refuse_incomplete_trust_parameters() =>
+        Assert.Empty(CfnChecks.TrustModeParametersRequired(Templates.Bridge));
+
+    [Fact]
+    public void Every_pipeline_only_with_AllPipelines_true() =>
+        Assert.Empty(CfnChecks.EveryPipelineOnlyWhenAskedFor(Templates.Bridge));
+
+    [Fact]
+    public void Retries_going_on_for_15_minutes_raise_an_alarm() =>
+        Assert.Empty(CfnChecks.RetriesAlarmed(Templates.Bridge));
 
     [Fact]
     public void Rules_match_CodePipeline_execution_state_changes()

@@ -101,6 +101,54 @@ public sealed class MutationTests
         Assert.NotEmpty(ArmChecks.LedgerTableRoleScopedToTable(arm));
     }
 
+    [Fact]
+    public void Blob_Data_Owner_on_the_resource_group_is_reported()
+    {
+        var arm = Templates.Arm.DeepClone();
+        ArmChecks.RoleAssignments(arm, ArmChecks.StorageBlobDataOwnerRoleId).First().Resource.Remove("scope");
+
+        Assert.Contains(ArmChecks.BlobDataOwnerScopedToStorageAccount(arm), f => f.Contains("whole resource group", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_ledger_table_the_template_does_not_create_is_reported()
+    {
+        var arm = Templates.Arm.DeepClone();
+        var table = Arm.OfType(arm, "Microsoft.Storage/storageAccounts/tableServices/tables").First();
+        var resources = table.Template["resources"]!;
+        if (resources is JsonArray list)
+        {
+            list.Remove(table.Resource);
+        }
+        else
+        {
+            var key = resources.AsObject().First(kv => ReferenceEquals(kv.Value, table.Resource)).Key;
+            resources.AsObject().Remove(key);
+        }
+
+        Assert.Contains(ArmChecks.LedgerTableProvisioned(arm), f => f.Contains("creates no table", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("false")]
+    public void A_missing_or_false_TableProvisioned_setting_is_reported(string? value)
+    {
+        var arm = Templates.Arm.DeepClone();
+        var settings = BaseAppSettings(arm);
+        var setting = settings.OfType<JsonObject>().Single(o => o["name"]?.GetValue<string>() == ArmChecks.LedgerTableProvisionedSetting);
+        if (value is null)
+        {
+            settings.Remove(setting);
+        }
+        else
+        {
+            setting["value"] = value;
+        }
+
+        Assert.Contains(ArmChecks.LedgerTableProvisioned(arm), f => f.Contains(ArmChecks.LedgerTableProvisionedSetting, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("httpsOnly")]
     [InlineData("minTlsVersion")]
@@ -214,7 +262,7 @@ public sealed class MutationTests
     public void A_star_action_in_a_JSON_string_trust_policy_is_reported()
     {
         var cfn = (JsonObject)Templates.Bridge.DeepClone();
-        var sub = cfn["Resources"]!["BridgeRoleEntraOidc"]!["Properties"]!["AssumeRolePolicyDocument"]!["Fn::Sub"]!.AsArray();
+        var sub = EntraTrustPolicy(cfn);
         sub[0] = sub[0]!.GetValue<string>().Replace("\"sts:AssumeRoleWithWebIdentity\"", "\"*\"", StringComparison.Ordinal);
 
         Assert.Contains(CfnChecks.NoWildcardActions(cfn), f => f.Contains("\"*\"", StringComparison.Ordinal));
@@ -254,7 +302,7 @@ public sealed class MutationTests
     public void A_web_identity_trust_without_sub_is_reported()
     {
         var cfn = (JsonObject)Templates.Bridge.DeepClone();
-        var sub = cfn["Resources"]!["BridgeRoleEntraOidc"]!["Properties"]!["AssumeRolePolicyDocument"]!["Fn::Sub"]!.AsArray();
+        var sub = EntraTrustPolicy(cfn);
         sub[0] = sub[0]!.GetValue<string>().Replace("/:sub\"", "/:oid\"", StringComparison.Ordinal);
 
         Assert.NotEmpty(CfnChecks.BridgeRoleReadsPipelineExecutionsOnly(cfn));
@@ -318,6 +366,138 @@ public sealed class MutationTests
 
         Assert.NotEmpty(CfnChecks.ConnectionsSendFunctionKey(cfn, Templates.FunctionKeyHeader));
     }
+
+    [Fact]
+    public void A_function_key_parameter_in_the_connection_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        cfn["Parameters"]!["FunctionKey"] = new JsonObject { ["Type"] = "String", ["NoEcho"] = "true" };
+        cfn["Resources"]!["ApiKeyConnection"]!["Properties"]!["AuthParameters"]!["ApiKeyAuthParameters"]!["ApiKeyValue"] = new JsonObject { ["Ref"] = "FunctionKey" };
+
+        Assert.Contains(CfnChecks.FunctionKeyFromSecretsManager(cfn), f => f.Contains("FunctionKey", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_OAuth_connection_nothing_validates_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        var connection = cfn["Resources"]!["ApiKeyConnection"]!.DeepClone().AsObject();
+        connection["Properties"]!["AuthorizationType"] = "OAUTH_CLIENT_CREDENTIALS";
+        cfn["Resources"]!["OAuthConnection"] = connection;
+
+        Assert.Contains(CfnChecks.ConnectionsAuthenticateWhatTheFunctionChecks(cfn, Templates.Arm), f => f.Contains("OAUTH_CLIENT_CREDENTIALS", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Two_conditional_roles_with_one_name_are_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        var role = cfn["Resources"]!["BridgeRole"]!.AsObject();
+        var second = role.DeepClone().AsObject();
+        role["Condition"] = "UseEntraOidc";
+        second["Condition"] = "NamedPipelines";
+        cfn["Resources"]!["BridgeRoleAwsPrincipal"] = second;
+
+        var findings = CfnChecks.NamedRolesAreUnique(cfn);
+
+        Assert.Contains(findings, f => f.Contains("share RoleName", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.Contains("under Condition", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_placeholder_thumbprint_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        cfn["Resources"]!["EntraOidcProvider"]!["Properties"]!["ThumbprintList"] = new JsonArray(new string('f', 40));
+
+        var findings = CfnChecks.OidcProviderWithoutPlaceholderThumbprints(cfn);
+
+        Assert.Contains(findings, f => f.Contains("ThumbprintList is set", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.Contains("placeholder", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("EntraTenantId")]
+    [InlineData("EntraAudience")]
+    [InlineData("ManagedIdentityPrincipalId")]
+    [InlineData("TrustedPrincipalArn")]
+    [InlineData("ExternalId")]
+    public void A_trust_parameter_no_Rule_refuses_empty_is_reported(string parameter)
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        foreach (var (_, rule) in cfn["Rules"]!.AsObject())
+        {
+            var assertions = rule!["Assertions"]!.AsArray();
+            foreach (var assertion in assertions.Where(a => a!.ToJsonString().Contains($"{{\"Ref\":\"{parameter}\"}}", StringComparison.Ordinal)).ToList())
+            {
+                assertions.Remove(assertion);
+            }
+        }
+
+        Assert.Contains(CfnChecks.TrustModeParametersRequired(cfn), f => f.Contains($"empty {parameter}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_default_audience_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        cfn["Parameters"]!["EntraAudience"]!["Default"] = "api://codepipeline-github-bridge";
+
+        Assert.Contains(CfnChecks.TrustModeParametersRequired(cfn), f => f.Contains("EntraAudience defaults to", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_pipeline_on_an_empty_list_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        cfn["Conditions"]!["EveryPipeline"] = new JsonObject { ["Fn::Equals"] = new JsonArray(new JsonObject { ["Ref"] = "PipelineNames" }, "") };
+
+        Assert.Contains(CfnChecks.EveryPipelineOnlyWhenAskedFor(cfn), f => f.Contains("condition EveryPipeline", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_empty_pipeline_list_no_Rule_refuses_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        cfn["Rules"]!.AsObject().Remove("NamedPipelinesNeedNames");
+
+        Assert.Contains(CfnChecks.EveryPipelineOnlyWhenAskedFor(cfn), f => f.Contains("empty PipelineNames", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_missing_retry_alarm_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        cfn["Resources"]!.AsObject().Remove("RetryAlarm");
+
+        Assert.Contains(CfnChecks.RetriesAlarmed(cfn), f => f.Contains("no alarm on AWS/Events RetryInvocationAttempts", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("EvaluationPeriods", "1")]
+    [InlineData("DatapointsToAlarm", "1")]
+    [InlineData("Threshold", "10")]
+    [InlineData("Statistic", "Average")]
+    public void A_retry_alarm_that_is_not_sustained_or_misses_retries_is_reported(string property, string value)
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        cfn["Resources"]!["RetryAlarm"]!["Properties"]![property] = value;
+
+        Assert.NotEmpty(CfnChecks.RetriesAlarmed(cfn));
+    }
+
+    [Fact]
+    public void A_retry_alarm_on_another_rule_is_reported()
+    {
+        var cfn = (JsonObject)Templates.Bridge.DeepClone();
+        cfn["Resources"]!["RetryAlarm"]!["Properties"]!["Dimensions"]![0]!["Value"] = new JsonObject { ["Ref"] = "AllPipelinesRule" };
+
+        Assert.Contains(CfnChecks.RetriesAlarmed(cfn), f => f.Contains("rule NamedPipelinesRule", StringComparison.Ordinal));
+    }
+
+    /// <summary>The Entra ID branch of the bridge role's trust policy: the JSON string in Fn::Sub.</summary>
+    private static JsonArray EntraTrustPolicy(JsonObject cfn) =>
+        cfn["Resources"]!["BridgeRole"]!["Properties"]!["AssumeRolePolicyDocument"]!["Fn::If"]![1]!["Fn::Sub"]!.AsArray();
 
     /// <summary>The bridge's permission statement (AWS::IAM::Policy attached to the bridge role).</summary>
     private static JsonObject BridgeStatement(JsonObject cfn)

@@ -5,9 +5,12 @@
 #                     bicep lint of every .bicep file, bicep build-params + lint of main.bicepparam.
 #                     Any diagnostic (error, warning or info) is a finding.
 #   aws-eventbridge/  cfn-lint (npm cfn-lint, with the current resource specification from
-#                     @aws-cdk/cfnspec, see install-cfn-spec.sh) on every template, with default
-#                     parameters and, for bridge.yaml, the other parameter combinations. Any info,
-#                     warning or critical message is a finding.
+#                     @aws-cdk/cfnspec, see install-cfn-spec.sh, corrected in memory by
+#                     cfn-spec-patches.js) on every template, with default parameters and, for
+#                     bridge.yaml, every parameter combination the guide uses. Any info, warning or
+#                     critical message is a finding. cfn-lint 1.9.7 predates the template's Rules
+#                     section, so it lints a copy without it (artifacts/cfn/); the Rules themselves
+#                     are checked by tests/Bridge.Infra.Tests.
 #
 # Runs from anywhere. Needs: dotnet (restores the Bicep CLI from NuGet the first time) and node/npm
 # (installs tests/tools/node_modules the first time). Override the Bicep binary with BICEP=/path.
@@ -80,17 +83,33 @@ if [[ ! -f "$tools_dir/node_modules/cfn-lint/package.json" ]]; then
   (cd "$tools_dir" && npm install --no-audit --no-fund)
 fi
 bash "$tools_dir/install-cfn-spec.sh"
-cfn_lint="$tools_dir/node_modules/.bin/cfn-lint"
+# cfn-lint runs with cfn-spec-patches.js preloaded: it corrects, in memory only, properties where the
+# bundled specification is older than CloudFormation (e.g. AWS::IAM::OIDCProvider ThumbprintList is
+# optional today: IAM retrieves the thumbprint itself). The shared node_modules stay untouched.
+cfn_lint_js="$tools_dir/node_modules/cfn-lint/lib/index.js"
+cfn_lint() { node --require "$tools_dir/cfn-spec-patches.js" "$cfn_lint_js" "$@"; }
+cfn_copy_dir="artifacts/cfn"
+mkdir -p "$cfn_copy_dir"
+
+# The copy cfn-lint reads: the template without its top-level Rules section (cfn-lint 1.9.7 rejects
+# every intrinsic function there; CloudFormation evaluates Rules before creating anything).
+lintable_copy() {
+  local template="$1" copy
+  copy="$cfn_copy_dir/$(basename "$template")"
+  awk '/^Rules:/ { skip = 1; next } skip && /^[^[:space:]#]/ { skip = 0 } !skip' "$template" > "$copy"
+  printf '%s\n' "$copy"
+}
 
 # Runs cfn-lint on a template with optional --parameters; any message, or a non-zero exit, is a finding.
 run_cfn_lint() {
   local template="$1" params="${2:-}"
   local label="cfn-lint $template${params:+ --parameters $params}"
-  local out rc=0
+  local out rc=0 copy
+  copy="$(lintable_copy "$template")"
   if [[ -n "$params" ]]; then
-    out="$("$cfn_lint" validate "$template" --parameters "$params" 2>&1)" || rc=$?
+    out="$(cfn_lint validate "$copy" --parameters "$params" 2>&1)" || rc=$?
   else
-    out="$("$cfn_lint" validate "$template" 2>&1)" || rc=$?
+    out="$(cfn_lint validate "$copy" 2>&1)" || rc=$?
   fi
   # Strip colours, then read the "N infos / N warn / N crit" summary.
   out="$(printf '%s\n' "$out" | sed 's/\x1b\[[0-9;]*m//g')"
@@ -112,16 +131,22 @@ shopt -u nullglob
 if [[ ${#templates[@]} -eq 0 ]]; then
   finding "no CloudFormation template under $cfn_dir/"
 fi
+# bridge.yaml takes required parameters (FunctionKeySecret; the Rules refuse an empty pipeline list
+# and incomplete trust parameters), so it is linted below with complete sets, one per combination.
+bridge="$cfn_dir/bridge.yaml"
 for template in "${templates[@]}"; do
-  run_cfn_lint "$template"
+  [[ "$template" == "$bridge" ]] || run_cfn_lint "$template"
 done
 
-# bridge.yaml: the combinations the defaults do not reach (commas in values are escaped for cfn-lint).
-bridge="$cfn_dir/bridge.yaml"
+# bridge.yaml: each combination the guide uses (commas in values are escaped for cfn-lint).
 if [[ -f "$bridge" ]]; then
-  run_cfn_lint "$bridge" 'TrustMode=AwsPrincipal,TrustedPrincipalArn=arn:aws:iam::123456789012:role/bridge-base,ExternalId=bridge-external-id'
-  run_cfn_lint "$bridge" 'AuthorizationType=OAUTH_CLIENT_CREDENTIALS,OAuthTokenEndpoint=https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/oauth2/v2.0/token,OAuthClientId=client,OAuthClientSecret=secret,OAuthScope=api://codepipeline-github-bridge/.default,PipelineNames=build\,deploy\,release,SendStageEvents=true,AlarmTopicArn=arn:aws:sns:us-east-1:123456789012:alerts'
-  run_cfn_lint "$bridge" 'ExistingOidcProviderArn=arn:aws:iam::123456789012:oidc-provider/sts.windows.net/00000000-0000-0000-0000-000000000000/,PipelineNames=p0\,p1\,p2\,p3\,p4\,p5\,p6\,p7\,p8\,p9'
+  key='FunctionKeySecret=codepipeline-github-bridge/function-key'
+  entra='EntraTenantId=00000000-0000-0000-0000-000000000000,EntraAudience=api://11111111-1111-1111-1111-111111111111,ManagedIdentityPrincipalId=22222222-2222-2222-2222-222222222222'
+  # Defaults otherwise: TrustMode=EntraOidc, a new OIDC provider without thumbprints.
+  run_cfn_lint "$bridge" "$key,$entra,PipelineNames=my-app-pipeline"
+  run_cfn_lint "$bridge" "$key,TrustMode=AwsPrincipal,TrustedPrincipalArn=arn:aws:iam::123456789012:user/bridge-base,ExternalId=bridge-external-id,PipelineNames=build\\,deploy\\,release,SendStageEvents=true,AlarmTopicArn=arn:aws:sns:us-east-1:123456789012:alerts"
+  run_cfn_lint "$bridge" "$key,$entra,AllPipelines=true,FunctionKeySecretVersionId=a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
+  run_cfn_lint "$bridge" "$key,$entra,ExistingOidcProviderArn=arn:aws:iam::123456789012:oidc-provider/sts.windows.net/00000000-0000-0000-0000-000000000000/,PipelineNames=p0\\,p1\\,p2\\,p3\\,p4\\,p5\\,p6\\,p7\\,p8\\,p9"
 fi
 
 elapsed=$((SECONDS - started))

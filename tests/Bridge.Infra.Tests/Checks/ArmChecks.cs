@@ -173,6 +173,50 @@ internal static class ArmChecks
     public static IReadOnlyList<string> LedgerTableRoleScopedToTable(JsonNode template) =>
         RoleScopedTo(template, StorageTableDataContributorRoleId, "Storage Table Data Contributor", "Microsoft.Storage/storageAccounts/tableServices/tables");
 
+    /// <summary>
+    /// Storage Blob Data Owner (host storage, deployment package) is granted on a storage account
+    /// declared next to it, not on the resource group (where it would reach every account in it).
+    /// </summary>
+    public static IReadOnlyList<string> BlobDataOwnerScopedToStorageAccount(JsonNode template) =>
+        RoleScopedTo(template, StorageBlobDataOwnerRoleId, "Storage Blob Data Owner", "Microsoft.Storage/storageAccounts");
+
+    /// <summary>
+    /// The ledger table is created by the template, and the app is told so (<c>Ledger__TableProvisioned</c>
+    /// = true), so it never needs Create Table, which its table-scoped role does not grant.
+    /// </summary>
+    public static IReadOnlyList<string> LedgerTableProvisioned(JsonNode template)
+    {
+        var findings = new List<string>();
+        if (!Arm.OfType(template, "Microsoft.Storage/storageAccounts/tableServices/tables").Any())
+        {
+            findings.Add("the template creates no table: the ledger would have to create its own (Create Table is not in its table-scoped role)");
+        }
+
+        var setting = Arm.AppSettings(template).FirstOrDefault(s => s.Name == LedgerTableProvisionedSetting);
+        if (setting is null)
+        {
+            findings.Add($"app setting {LedgerTableProvisionedSetting} is missing (expected true: the table exists, do not create it)");
+        }
+        else if (setting.Value != "true")
+        {
+            findings.Add($"app setting {LedgerTableProvisionedSetting} = {setting.Value}, expected true");
+        }
+
+        return findings;
+    }
+
+    /// <summary>Tells the app the ledger table was created by the deployment (bound by the app side's LedgerOptions).</summary>
+    public const string LedgerTableProvisionedSetting = "Ledger__TableProvisioned";
+
+    /// <summary>
+    /// Settings the templates emit before the app binds them: handed over to the app side, which adds
+    /// the property. Until then the name check accepts them; once bound, they are checked like any other.
+    /// </summary>
+    public static readonly IReadOnlySet<string> SettingsAheadOfTheApp = new HashSet<string>(StringComparer.Ordinal)
+    {
+        LedgerTableProvisionedSetting,
+    };
+
     private static List<string> RoleScopedTo(JsonNode template, string roleId, string roleName, string resourceType)
     {
         var findings = new List<string>();
@@ -356,7 +400,7 @@ internal static class ArmChecks
             }
 
             var problem = catalog.Explain(parts);
-            if (problem is null)
+            if (problem is null || SettingsAheadOfTheApp.Contains(setting.Name))
             {
                 continue;
             }

@@ -304,6 +304,287 @@ internal static class CfnChecks
         return findings;
     }
 
+    /// <summary>
+    /// The Azure Functions key reaches the connection through a Secrets Manager dynamic reference,
+    /// never as a parameter value (a parameter is typed on a command line and kept by the stack).
+    /// </summary>
+    public static IReadOnlyList<string> FunctionKeyFromSecretsManager(JsonNode template)
+    {
+        var findings = new List<string>();
+        foreach (var connection in Cfn.OfType(template, "AWS::Events::Connection"))
+        {
+            var value = connection.Properties?["AuthParameters"]?["ApiKeyAuthParameters"]?["ApiKeyValue"];
+            var text = value?.ToJsonString() ?? "";
+            if (value is null || !text.Contains("{{resolve:secretsmanager:", StringComparison.Ordinal))
+            {
+                findings.Add($"{connection}: ApiKeyValue must be a {{{{resolve:secretsmanager:...}}}} dynamic reference, found {value?.ToJsonString() ?? "none"}");
+            }
+
+            if (value is not null && Cfn.References(value).Any())
+            {
+                findings.Add($"{connection}: ApiKeyValue takes the key from a parameter ({string.Join(", ", Cfn.References(value))})");
+            }
+        }
+
+        return findings;
+    }
+
+    /// <summary>
+    /// EventBridge only authenticates with what the function itself checks: an API key connection
+    /// (the function key). An OAuth or basic connection would claim a validation that nothing on the
+    /// Azure side performs unless the function app has App Service authentication (authsettingsV2).
+    /// </summary>
+    public static IReadOnlyList<string> ConnectionsAuthenticateWhatTheFunctionChecks(JsonNode cfn, JsonNode arm)
+    {
+        var findings = new List<string>();
+        var appServiceAuth = Arm.Resources(arm).Any(r =>
+            string.Equals(r.Type, "Microsoft.Web/sites/config", StringComparison.OrdinalIgnoreCase)
+            && r.Name.Contains("authsettingsV2", StringComparison.OrdinalIgnoreCase));
+        foreach (var connection in Cfn.OfType(cfn, "AWS::Events::Connection"))
+        {
+            foreach (var type in Cfn.Scalars(connection.Properties?["AuthorizationType"]).Where(t => t != "API_KEY"))
+            {
+                if (!appServiceAuth)
+                {
+                    findings.Add($"{connection}: AuthorizationType {type}, but the function app has no App Service authentication (authsettingsV2) to validate it");
+                }
+            }
+        }
+
+        return findings;
+    }
+
+    /// <summary>
+    /// No two roles share a RoleName, and a named role has no Condition: swapping conditional roles
+    /// of one name on a stack update fails (the new one is created before the old one is deleted).
+    /// </summary>
+    public static IReadOnlyList<string> NamedRolesAreUnique(JsonNode template)
+    {
+        var findings = new List<string>();
+        var named = Cfn.OfType(template, "AWS::IAM::Role")
+            .Where(r => r.Properties?["RoleName"] is not null)
+            .ToList();
+        foreach (var group in named.GroupBy(r => r.Properties!["RoleName"]!.ToJsonString()).Where(g => g.Count() > 1))
+        {
+            findings.Add($"roles {string.Join(", ", group.Select(r => r.LogicalId))} share RoleName {group.Key}; use one role (Fn::If inside it)");
+        }
+
+        foreach (var role in named.Where(r => r.Resource["Condition"] is not null))
+        {
+            findings.Add($"{role}: a named role under Condition {role.Resource["Condition"]!.ToJsonString()}; a mode switch would replace it under the same name");
+        }
+
+        return findings;
+    }
+
+    /// <summary>
+    /// The OIDC provider sends no thumbprint list (IAM retrieves it), and no placeholder thumbprint
+    /// (all-f and the like) is anywhere in the template.
+    /// </summary>
+    public static IReadOnlyList<string> OidcProviderWithoutPlaceholderThumbprints(JsonNode template)
+    {
+        var findings = new List<string>();
+        foreach (var provider in Cfn.OfType(template, "AWS::IAM::OIDCProvider"))
+        {
+            if (provider.Properties?["ThumbprintList"] is { } list)
+            {
+                findings.Add($"{provider}: ThumbprintList is set ({list.ToJsonString()}); leave it out, IAM retrieves the thumbprint");
+            }
+        }
+
+        foreach (var placeholder in new[] { new string('f', 40), new string('F', 40), new string('0', 40) })
+        {
+            if (template.ToJsonString().Contains(placeholder, StringComparison.Ordinal))
+            {
+                findings.Add($"placeholder thumbprint {placeholder} in the template");
+            }
+        }
+
+        return findings;
+    }
+
+    /// <summary>
+    /// Each trust mode's parameters are refused empty by a Rule (before anything is created), and
+    /// none of them carries a non-empty default that would stand in for the real value.
+    /// </summary>
+    public static IReadOnlyList<string> TrustModeParametersRequired(JsonNode template)
+    {
+        var findings = new List<string>();
+        var required = new Dictionary<string, string[]>(StringComparer.Ordinal)
+        {
+            ["EntraOidc"] = ["EntraTenantId", "EntraAudience", "ManagedIdentityPrincipalId"],
+            ["AwsPrincipal"] = ["TrustedPrincipalArn", "ExternalId"],
+        };
+        foreach (var (mode, parameters) in required)
+        {
+            foreach (var parameter in parameters)
+            {
+                if (!RuleRefusesEmpty(template, "TrustMode", mode, parameter))
+                {
+                    findings.Add($"no Rule refuses an empty {parameter} when TrustMode={mode}");
+                }
+
+                var fallback = template["Parameters"]?[parameter]?["Default"];
+                if (fallback is JsonValue v && v.TryGetValue<string>(out var text) && text.Length > 0)
+                {
+                    findings.Add($"parameter {parameter} defaults to \"{text}\"; it must be given (no default, or an empty one the Rules refuse)");
+                }
+            }
+        }
+
+        return findings;
+    }
+
+    /// <summary>
+    /// Every pipeline of the account only on an explicit AllPipelines=true: the bridge policy's and the
+    /// rules' "all pipelines" branch hangs on that parameter (not on an empty PipelineNames), and a
+    /// Rule refuses an empty PipelineNames otherwise.
+    /// </summary>
+    public static IReadOnlyList<string> EveryPipelineOnlyWhenAskedFor(JsonNode template)
+    {
+        var findings = new List<string>();
+        var allPipelines = template["Parameters"]?["AllPipelines"];
+        if (allPipelines is null)
+        {
+            findings.Add("no AllPipelines parameter");
+        }
+        else if (allPipelines["Default"]?.ToJsonString() != "\"false\"")
+        {
+            findings.Add($"AllPipelines defaults to {allPipelines["Default"]?.ToJsonString() ?? "nothing"}, expected \"false\"");
+        }
+
+        if (!RuleRefusesEmpty(template, "AllPipelines", "false", "PipelineNames"))
+        {
+            findings.Add("no Rule refuses an empty PipelineNames when AllPipelines=false");
+        }
+
+        // Conditions that select every pipeline: those guarding a rule without a pipeline filter, and
+        // the one choosing the bridge policy's wildcard ARN.
+        var conditions = template["Conditions"] as JsonObject ?? [];
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var rule in Cfn.OfType(template, "AWS::Events::Rule"))
+        {
+            if (rule.Properties?["EventPattern"]?["detail"]?["pipeline"] is null)
+            {
+                if (rule.Resource["Condition"] is JsonValue c && c.TryGetValue<string>(out var name))
+                {
+                    used.Add(name);
+                }
+                else
+                {
+                    findings.Add($"{rule}: matches every pipeline unconditionally");
+                }
+            }
+        }
+
+        foreach (var role in BridgeRoles(template))
+        {
+            foreach (var statement in Cfn.PermissionStatements(template, role))
+            {
+                if (statement.Statement["Resource"] is JsonObject r && r["Fn::If"] is JsonArray { Count: 3 } branches
+                    && branches[0] is JsonValue cv && cv.TryGetValue<string>(out var condition))
+                {
+                    used.Add(condition);
+                }
+            }
+        }
+
+        foreach (var name in used)
+        {
+            var definition = conditions[name]?.ToJsonString() ?? "";
+            if (definition.Contains("PipelineNames", StringComparison.Ordinal) || !definition.Contains("{\"Ref\":\"AllPipelines\"}", StringComparison.Ordinal))
+            {
+                findings.Add($"condition {name} selects every pipeline but is {definition}; it must test AllPipelines = 'true' only");
+            }
+        }
+
+        return findings;
+    }
+
+    /// <summary>
+    /// A CloudWatch alarm on AWS/Events RetryInvocationAttempts per rule, sustained for at least 15
+    /// minutes: EventBridge retries 401 (a wrong key) for up to 24 h before the dead-letter queue sees it.
+    /// </summary>
+    public static IReadOnlyList<string> RetriesAlarmed(JsonNode template)
+    {
+        var findings = new List<string>();
+        var rules = Cfn.OfType(template, "AWS::Events::Rule").Select(r => r.LogicalId).ToList();
+        var alarms = Cfn.OfType(template, "AWS::CloudWatch::Alarm")
+            .Where(a => Cfn.Scalars(a.Properties?["Namespace"]).Contains("AWS/Events")
+                && Cfn.Scalars(a.Properties?["MetricName"]).Contains("RetryInvocationAttempts"))
+            .ToList();
+        if (alarms.Count == 0)
+        {
+            findings.Add("no alarm on AWS/Events RetryInvocationAttempts");
+        }
+
+        foreach (var rule in rules)
+        {
+            if (!alarms.Any(a => (a.Properties?["Dimensions"] as JsonArray ?? []).OfType<JsonObject>()
+                    .Any(d => Cfn.Scalars(d["Name"]).Contains("RuleName") && Cfn.References(d["Value"]).Contains(rule))))
+            {
+                findings.Add($"rule {rule}: no RetryInvocationAttempts alarm with dimension RuleName");
+            }
+        }
+
+        foreach (var alarm in alarms)
+        {
+            var p = alarm.Properties!;
+            var period = Number(p["Period"]);
+            var evaluations = Number(p["EvaluationPeriods"]);
+            var datapoints = p["DatapointsToAlarm"] is null ? evaluations : Number(p["DatapointsToAlarm"]);
+            if (period is null || evaluations is null || datapoints is null || period * datapoints < 900 || datapoints > evaluations || period * evaluations > 3600)
+            {
+                findings.Add($"{alarm}: must stay in alarm for about 15 minutes (Period x DatapointsToAlarm >= 900 s, within an hour), found Period {Show(p["Period"])}, EvaluationPeriods {Show(p["EvaluationPeriods"])}, DatapointsToAlarm {Show(p["DatapointsToAlarm"])}");
+            }
+
+            if (!Cfn.Scalars(p["ComparisonOperator"]).Contains("GreaterThanThreshold") || !Cfn.Scalars(p["Threshold"]).Contains("0"))
+            {
+                findings.Add($"{alarm}: must fire on any retry (GreaterThanThreshold 0)");
+            }
+
+            if (!Cfn.Scalars(p["Statistic"]).Contains("Sum"))
+            {
+                findings.Add($"{alarm}: Statistic must be Sum, found {Show(p["Statistic"])}");
+            }
+        }
+
+        return findings;
+
+        static int? Number(JsonNode? node) =>
+            node is JsonValue v && v.TryGetValue<string>(out var s) && int.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+
+        static string Show(JsonNode? node) => node?.ToJsonString() ?? "missing";
+    }
+
+    /// <summary>
+    /// Whether a Rule with RuleCondition <c>Fn::Equals [Ref conditionParameter, value]</c> asserts
+    /// <c>Fn::Not [Fn::Equals [Ref parameter, ""]]</c>.
+    /// </summary>
+    public static bool RuleRefusesEmpty(JsonNode template, string conditionParameter, string value, string parameter)
+    {
+        var condition = new JsonObject { ["Fn::Equals"] = new JsonArray(new JsonObject { ["Ref"] = conditionParameter }, value) };
+        var conditionSwapped = new JsonObject { ["Fn::Equals"] = new JsonArray(value, new JsonObject { ["Ref"] = conditionParameter }) };
+        var assertion = new JsonObject { ["Fn::Not"] = new JsonArray(new JsonObject { ["Fn::Equals"] = new JsonArray(new JsonObject { ["Ref"] = parameter }, "") }) };
+        var assertionSwapped = new JsonObject { ["Fn::Not"] = new JsonArray(new JsonObject { ["Fn::Equals"] = new JsonArray("", new JsonObject { ["Ref"] = parameter }) }) };
+        foreach (var (_, rule) in template["Rules"] as JsonObject ?? [])
+        {
+            var ruleCondition = rule?["RuleCondition"];
+            if (!JsonNode.DeepEquals(ruleCondition, condition) && !JsonNode.DeepEquals(ruleCondition, conditionSwapped))
+            {
+                continue;
+            }
+
+            if ((rule?["Assertions"] as JsonArray ?? []).OfType<JsonObject>().Any(a =>
+                    JsonNode.DeepEquals(a["Assert"], assertion) || JsonNode.DeepEquals(a["Assert"], assertionSwapped)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Roles trusted by a web identity, or by an AWS principal (not a service).</summary>
     public static IEnumerable<CfnResource> BridgeRoles(JsonNode template) =>
         Cfn.OfType(template, "AWS::IAM::Role").Where(role => Cfn.TrustStatements(template, role).Any(t =>

@@ -18,6 +18,10 @@ internal static class RepoPaths
 
     public static string BridgeCloudFormation => Path.Combine(Root, "aws-eventbridge", "bridge.yaml");
 
+    public static string Readme => Path.Combine(Root, "README.md");
+
+    public static string DeployGuide => Path.Combine(Root, "docs", "deploy.md");
+
     public static string BicepToolProject => Path.Combine(Root, "tests", "tools", "bicep", "bicep.csproj");
 
     private static string FindRoot()
