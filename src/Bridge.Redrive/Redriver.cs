@@ -26,11 +26,10 @@ internal sealed class Redriver(IAmazonSQS sqs, HttpClient http, RedriveOptions o
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var queue = options.QueueUrl.ToString();
-        output.Say($"redrive: queue {queue}{await WaitingAsync(queue, ct).ConfigureAwait(false)}");
-        output.Say(options.DryRun ? "redrive: dry run: nothing is sent, nothing deleted" : $"redrive: endpoint {options.Endpoint}");
-
         try
         {
+            output.Say($"redrive: queue {queue}{await WaitingAsync(queue, ct).ConfigureAwait(false)}");
+            output.Say(options.DryRun ? "redrive: dry run: nothing is sent, nothing deleted" : $"redrive: endpoint {options.Endpoint}");
             while (_stop is null && (options.Max is not { } max || _read < max))
             {
                 var want = Math.Min(10, options.Max is { } m ? m - _read : 10);
@@ -87,7 +86,8 @@ internal sealed class Redriver(IAmazonSQS sqs, HttpClient http, RedriveOptions o
         }
 
         output.Say(Summary());
-        return _left.Count == 0 && _stop is null ? 0 : 1;
+        if (_stop is not null) return 1;
+        return options.DryRun || _left.Count == 0 ? 0 : 1;
     }
 
     private async Task HandleAsync(string queue, Message message, CancellationToken ct)
