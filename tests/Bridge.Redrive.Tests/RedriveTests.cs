@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using Bridge.Redrive.Tests.Fakes;
+using Xunit.Abstractions;
 
 namespace Bridge.Redrive.Tests;
 
 /// <summary>The tool end to end: its own process, the real AWS SDK against the SQS fake, real HTTP to the bridge stub.</summary>
-public sealed class RedriveTests
+public sealed class RedriveTests(ITestOutputHelper log)
 {
     private static readonly Answer Misconfigured = new(424, "misconfigured", "GitHub refused the bridge's credential or access: an operator must fix the configuration");
 
@@ -18,6 +19,7 @@ public sealed class RedriveTests
         scene.DeadLetter("evt-3");
 
         var run = await scene.RedriveAsync();
+        log.WriteLine(run.All);
 
         Assert.True(run.ExitCode == 1, run.All);
         Assert.Equal(["evt-1", "evt-2", "evt-3"], scene.Bridge.Received);
