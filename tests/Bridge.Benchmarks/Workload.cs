@@ -208,7 +208,7 @@ internal sealed class Workload
 }
 
 /// <summary>
-/// What the ordering rules (DESIGN §6) should produce, computed independently of the bridge's code:
+/// What the ordering rules (docs/architecture.md#ordering-rules) should produce, computed independently of the bridge's code:
 /// replaying the events one at a time in send order, how many statuses differ from what the slot last showed
 /// (the number of POSTs a perfect bridge makes), and which status each slot must end on.
 /// </summary>

@@ -147,7 +147,7 @@ public sealed partial class PipelineEventHandler(
 
     /// <summary>
     /// Read → decide → claim the slot (conditional write with a lease) → post → record (conditional write); a lost race
-    /// is re-decided (DESIGN §6). The claim keeps two instances from posting to one slot at once, so GitHub receives
+    /// is re-decided (docs/architecture.md#ledger-protocol). The claim keeps two instances from posting to one slot at once, so GitHub receives
     /// statuses in the order the ledger accepted them and the newest one is always the last to arrive.
     /// </summary>
     private async Task<RevisionOutcome> ApplyAsync(GitHubRevision r, LedgerEntry candidate, CancellationToken ct)

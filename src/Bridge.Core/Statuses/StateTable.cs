@@ -4,7 +4,7 @@ namespace Bridge.Core.Statuses;
 public sealed record StateMapping(CommitState State, string Phrase);
 
 /// <summary>
-/// The state table (DESIGN §5). STOPPING is transitional (STOPPED follows); unknown states post nothing,
+/// The state table (docs/architecture.md#state-table). STOPPING is transitional (STOPPED follows); unknown states post nothing,
 /// so a state AWS adds later can never leave a wrong status behind.
 /// </summary>
 public static class StateTable
