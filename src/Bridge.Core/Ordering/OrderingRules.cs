@@ -13,7 +13,7 @@ public enum Verdict
 }
 
 /// <summary>
-/// Decides whether a status may replace the one last posted to its slot (DESIGN §6):
+/// Decides whether a status may replace the one last posted to its slot (docs/architecture.md#ordering-rules):
 /// a newer execution wins; within one execution a later attempt wins, then a terminal state beats pending,
 /// then a later event beats an earlier one (without attempt numbers: the later event, a terminal state on a tie); an equal status is never posted twice.
 /// </summary>
