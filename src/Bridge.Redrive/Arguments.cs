@@ -45,7 +45,7 @@ internal static class Arguments
             var arg = args[i];
             var eq = arg.StartsWith("--", StringComparison.Ordinal) ? arg.IndexOf('=', StringComparison.Ordinal) : -1;
             var name = eq > 0 ? arg[..eq] : arg;
-            string? inline = eq > 0 ? arg[(eq + 1)..] : null;
+            var inline = eq > 0 ? arg[(eq + 1)..] : null;
 
             if (RefusedKeyOptions.Contains(name))
                 return Parsed.Fail(

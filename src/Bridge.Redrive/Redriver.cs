@@ -138,7 +138,7 @@ internal sealed class Redriver(IAmazonSQS sqs, HttpClient http, RedriveOptions o
             return;
         }
 
-        TimeSpan? hideFor = answer.TryLater ? answer.RetryAfter : null;
+        var hideFor = answer.TryLater ? answer.RetryAfter : null;
         output.Say($"{what} → {answer.Describe()} — left{(hideFor is { } h ? $", visible again in {Seconds(h)} s" : "")}");
         _left[message.MessageId] = new Pending(message.ReceiptHandle, answer.Describe(), hideFor);
         if (answer.KeyRefused) _stop = $"the bridge refused the key ({answer.Status}); check {Arguments.KeyVariable} or --key-file";
@@ -169,7 +169,9 @@ internal sealed class Redriver(IAmazonSQS sqs, HttpClient http, RedriveOptions o
                 // Not cancellable: a run stopped with Ctrl+C still gives its messages back.
                 await sqs.ChangeMessageVisibilityAsync(new ChangeMessageVisibilityRequest
                 {
-                    QueueUrl = queue, ReceiptHandle = pending.ReceiptHandle, VisibilityTimeout = seconds,
+                    QueueUrl = queue,
+                    ReceiptHandle = pending.ReceiptHandle,
+                    VisibilityTimeout = seconds,
                 }, CancellationToken.None).ConfigureAwait(false);
             }
             catch (AmazonServiceException e)
@@ -185,7 +187,8 @@ internal sealed class Redriver(IAmazonSQS sqs, HttpClient http, RedriveOptions o
         {
             var attributes = await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest
             {
-                QueueUrl = queue, AttributeNames = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+                QueueUrl = queue,
+                AttributeNames = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
             }, ct).ConfigureAwait(false);
             return $" (about {attributes.ApproximateNumberOfMessages} waiting, {attributes.ApproximateNumberOfMessagesNotVisible} in flight)";
         }

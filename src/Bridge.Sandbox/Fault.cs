@@ -108,7 +108,7 @@ public sealed class DelayFault : Fault
     {
         // This is the fake service being slow, not a test sleeping: the client's timeout is what is under test.
         // The real clock is right here even with a fake TimeProvider, because the client's timeout runs on it too.
-        await Task.Delay(Duration, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(Duration, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         return false;
     }
 

@@ -8,7 +8,7 @@ public sealed class LoopbackTokenCredential : TokenCredential
     public const string Token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL3ZhdWx0LmF6dXJlLm5ldCJ9.";
 
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-        new(Token, DateTimeOffset.UtcNow.AddHours(1));
+        new(Token, TimeProvider.System.GetUtcNow().AddHours(1));
 
     public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
         ValueTask.FromResult(GetToken(requestContext, cancellationToken));

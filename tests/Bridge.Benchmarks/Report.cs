@@ -156,8 +156,11 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
             ["perSecond"] = Math.Round(p.PerSecond, 1),
             ["latencyMs"] = new JsonObject
             {
-                ["p50"] = Math.Round(p.Latency.P50, 3), ["p90"] = Math.Round(p.Latency.P90, 3), ["p99"] = Math.Round(p.Latency.P99, 3),
-                ["max"] = Math.Round(p.Latency.Max, 3), ["mean"] = Math.Round(p.Latency.Mean, 3),
+                ["p50"] = Math.Round(p.Latency.P50, 3),
+                ["p90"] = Math.Round(p.Latency.P90, 3),
+                ["p99"] = Math.Round(p.Latency.P99, 3),
+                ["max"] = Math.Round(p.Latency.Max, 3),
+                ["mean"] = Math.Round(p.Latency.Mean, 3),
             },
             ["non2xx"] = p.Non2xx,
             ["statusCodes"] = new JsonObject(p.StatusCodes.OrderBy(kv => kv.Key).Select(kv => KeyValuePair.Create(kv.Key.ToString(Inv), (JsonNode?)kv.Value))),

@@ -114,7 +114,10 @@ public sealed class SqsFakeTests : IAsyncLifetime
 
     private Task<ReceiveMessageResponse> Receive(int visibility) => _client.ReceiveMessageAsync(new ReceiveMessageRequest
     {
-        QueueUrl = DeadLetters.QueueUrl, MaxNumberOfMessages = 10, VisibilityTimeout = visibility,
-        MessageAttributeNames = ["All"], MessageSystemAttributeNames = ["All"],
+        QueueUrl = DeadLetters.QueueUrl,
+        MaxNumberOfMessages = 10,
+        VisibilityTimeout = visibility,
+        MessageAttributeNames = ["All"],
+        MessageSystemAttributeNames = ["All"],
     });
 }

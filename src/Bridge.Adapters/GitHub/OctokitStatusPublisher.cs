@@ -1,15 +1,12 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using Bridge.Adapters.KeyVault;
 using Bridge.Core.Handling;
 using Bridge.Core.Revisions;
-using Bridge.Core.Statuses;
+using Octokit;
 using CommitState = Bridge.Core.Statuses.CommitState;
 using CommitStatus = Bridge.Core.Statuses.CommitStatus;
 using OctoState = Octokit.CommitState;
-using Octokit;
 
 namespace Bridge.Adapters.GitHub;
 

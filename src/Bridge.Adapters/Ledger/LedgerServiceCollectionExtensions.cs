@@ -43,7 +43,7 @@ public static partial class LedgerServiceCollectionExtensions
     {
         var o = sp.GetRequiredService<IOptions<LedgerOptions>>().Value;
         var tableOptions = CreateTableClientOptions(sp.GetRequiredService<RequestBudget>());
-        TableServiceClient? service = o.ConnectionString is { Length: > 0 } cs ? new TableServiceClient(cs, tableOptions)
+        var service = o.ConnectionString is { Length: > 0 } cs ? new TableServiceClient(cs, tableOptions)
             : o.TableServiceUri is { } uri ? new TableServiceClient(uri, sp.GetRequiredService<TokenCredential>(), tableOptions)
             : null;
         if (service is null)

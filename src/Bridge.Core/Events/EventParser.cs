@@ -1,6 +1,6 @@
-using Bridge.Core.Text;
 using System.Globalization;
 using System.Text.Json;
+using Bridge.Core.Text;
 
 namespace Bridge.Core.Events;
 

@@ -1,5 +1,4 @@
 using Bridge.Core.Revisions;
-using Bridge.Core.Statuses;
 
 namespace Bridge.Core.Handling;
 

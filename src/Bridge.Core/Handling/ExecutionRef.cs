@@ -1,6 +1,3 @@
-using Bridge.Core.Revisions;
-using Bridge.Core.Statuses;
-
 namespace Bridge.Core.Handling;
 
 /// <summary>Which execution to ask CodePipeline about, and in which account and region.</summary>

@@ -1,6 +1,3 @@
-using Bridge.Core.Revisions;
-using Bridge.Core.Statuses;
-
 namespace Bridge.Core.Handling;
 
 /// <summary>How an upstream call failed, which decides what EventBridge is told.</summary>

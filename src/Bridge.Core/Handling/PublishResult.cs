@@ -1,6 +1,3 @@
-using Bridge.Core.Revisions;
-using Bridge.Core.Statuses;
-
 namespace Bridge.Core.Handling;
 
 public sealed record PublishResult(FailureKind? Failure, string? Message, TimeSpan? RetryAfter)

@@ -1,6 +1,3 @@
-using Bridge.Core.Revisions;
-using Bridge.Core.Statuses;
-
 namespace Bridge.Core.Handling;
 
 /// <summary>An upstream (AWS, Key Vault, Table Storage) failed in a way the handler must turn into an answer.</summary>

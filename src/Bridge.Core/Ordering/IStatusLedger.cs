@@ -1,5 +1,3 @@
-using Bridge.Core.Statuses;
-
 namespace Bridge.Core.Ordering;
 
 /// <summary>

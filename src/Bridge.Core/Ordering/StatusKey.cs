@@ -1,5 +1,3 @@
-using Bridge.Core.Statuses;
-
 namespace Bridge.Core.Ordering;
 
 /// <summary>One GitHub status slot: GitHub keeps the newest status per (repository, sha, context).</summary>

@@ -1,7 +1,7 @@
-using Bridge.Core.Text;
 using System.Text.Json;
 using System.Web;
 using Bridge.Core.Events;
+using Bridge.Core.Text;
 
 namespace Bridge.Core.Revisions;
 

@@ -1,5 +1,5 @@
-using Bridge.Core.Text;
 using Bridge.Core.Events;
+using Bridge.Core.Text;
 
 namespace Bridge.Core.Statuses;
 

@@ -84,7 +84,11 @@ public sealed class BridgeStub : IAsyncDisposable
         response.ContentType = "application/problem+json";
         await response.WriteAsync(new JsonObject
         {
-            ["type"] = "about:blank", ["title"] = "scripted", ["status"] = status, ["detail"] = detail ?? "", ["outcome"] = outcome,
+            ["type"] = "about:blank",
+            ["title"] = "scripted",
+            ["status"] = status,
+            ["detail"] = detail ?? "",
+            ["outcome"] = outcome,
         }.ToJsonString());
     }
 }

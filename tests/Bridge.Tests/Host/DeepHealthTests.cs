@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Bridge.Sandbox;
 using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Host;

@@ -71,7 +71,10 @@ public sealed class GitHubJsonSerializerTests
         Assert.Equal("2022-11-28", request.Header("X-GitHub-Api-Version"));
         var octokit = OctokitJson.Serialize(new NewCommitStatus
         {
-            State = CommitState.Failure, Context = sent.Context, Description = sent.Description, TargetUrl = sent.TargetUrl,
+            State = CommitState.Failure,
+            Context = sent.Context,
+            Description = sent.Description,
+            TargetUrl = sent.TargetUrl,
         });
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(octokit), JsonNode.Parse(posted)), $"Octokit: {octokit}\nposted:  {posted}");
         Assert.Equal("failure", Assert.Single(github.Statuses).State);
