@@ -59,12 +59,14 @@ internal static partial class DocsChecks
                 continue;
             }
 
-            // Each pipeline stage that names the key must be a builtin: read -rs, printf (into a pipe), unset.
+            // Each pipeline stage that names the key must be a builtin (no process, so no process list): read -rs,
+            // printf (into a pipe), export (into the environment of what follows), unset.
             var allowed = trimmed.Split('|')
                 .Where(stage => FunctionKeyVariable().IsMatch(stage))
                 .Select(stage => AssignmentPrefix().Replace(stage.Trim(), ""))
                 .All(stage => stage.StartsWith("read -rs", StringComparison.Ordinal)
                     || stage.StartsWith("printf ", StringComparison.Ordinal)
+                    || stage.StartsWith("export ", StringComparison.Ordinal)
                     || stage.StartsWith("unset ", StringComparison.Ordinal));
             if (!allowed)
             {
