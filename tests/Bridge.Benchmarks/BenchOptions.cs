@@ -22,6 +22,7 @@ internal sealed class BenchOptions
     public bool Replay { get; private set; } = true;
     public bool Baselines { get; private set; } = true;
     public bool Help { get; private set; }
+    public bool AllocProfile { get; private set; }
     public int WaitIdleSeconds { get; private set; }
     public double Rate { get; private set; }
 
@@ -48,6 +49,8 @@ internal sealed class BenchOptions
           --no-baselines      skip the baselines (direct POSTs to the GitHub fake, GET /api/health)
           --rate R            also run a second day (other repositories) open-loop at R events/s: latency without queueing in the client
           --wait-idle S       before the measured phase, wait up to S seconds for the machine to be idle (default 0)
+          --alloc-profile     also print the measured day's and the replay's allocations by type (sampled GC allocation
+                              ticks, whole process; costs some CPU, so not for timing runs)
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -81,6 +84,7 @@ internal sealed class BenchOptions
                 case "--no-baselines": o.Baselines = false; break;
                 case "--wait-idle": o.WaitIdleSeconds = Int(0); break;
                 case "--rate": o.Rate = Int(1); break;
+                case "--alloc-profile": o.AllocProfile = true; break;
                 case "-h" or "--help": o.Help = true; break;
                 default: throw new ArgumentException($"Unknown option '{name}'.");
             }
@@ -108,6 +112,7 @@ internal sealed class BenchOptions
         if (RerunShare != 0.2) parts.Add($"--rerun-share {RerunShare}");
         if (WaitIdleSeconds > 0) parts.Add($"--wait-idle {WaitIdleSeconds}");
         if (Tables is not null) parts.Add("--tables \"<connection string>\"");
+        if (AllocProfile) parts.Add("--alloc-profile");
         return string.Join(' ', parts);
     }
 }

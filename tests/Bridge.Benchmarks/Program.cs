@@ -25,6 +25,7 @@ Console.WriteLine("WARNING: a Debug build; figures are only meaningful with -c R
 #endif
 
 var startedAt = DateTimeOffset.UtcNow;
+using var allocations = options.AllocProfile ? new AllocationProfile() : null;
 var runtimeOnly = Environment.WorkingSet;
 
 // The workload is built (and every body serialised) before anything is timed.
@@ -54,7 +55,11 @@ GC.Collect();
 if (options.WaitIdleSeconds > 0) idle = await MachineCpu.WaitForIdleAsync(TimeSpan.FromSeconds(options.WaitIdleSeconds));
 
 // The measured day.
+allocations?.Start();
 var measured = await Load.RunAsync("day", client, day.Events.Count, options.Concurrency, EventsOf(day));
+var measuredTypes = allocations?.Stop();
+var ledgerReads = rig.Ledger.Reads;
+var ledgerWrites = rig.Ledger.Writes;
 var peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
 var gcInfo = GC.GetGCMemoryInfo();
 var heapAfter = GC.GetTotalMemory(forceFullCollection: false);
@@ -69,13 +74,19 @@ var wrong = CheckFinal(rig.GitHub, expected);
 // Replay: every event once more. All are duplicates or stale now: no GitHub POST, no AWS call, nothing changes.
 PhaseResult? replay = null;
 int replayGitHub = 0, replayAws = 0;
+long replayLedgerReads = 0, replayLedgerWrites = 0;
+IReadOnlyList<(string Type, long Bytes, int Ticks)>? replayTypes = null;
 List<string> wrongAfterReplay = [];
 if (options.Replay)
 {
     rig.GitHub.ClearRequests();
     rig.CodePipeline.ClearRequests();
     rig.Sts.ClearRequests();
+    rig.Ledger.Reset();
+    allocations?.Start();
     replay = await Load.RunAsync("replay", client, day.Events.Count, options.Concurrency, EventsOf(day));
+    replayTypes = allocations?.Stop();
+    (replayLedgerReads, replayLedgerWrites) = (rig.Ledger.Reads, rig.Ledger.Writes);
     replayGitHub = rig.GitHub.RequestCount;
     replayAws = rig.CodePipeline.RequestCount + rig.Sts.RequestCount;
     wrongAfterReplay = CheckFinal(rig.GitHub, expected);
@@ -127,6 +138,10 @@ var report = new Report(options, startedAt, day, warmup, expected, rig.TableName
     WrongAfterReplay = wrongAfterReplay,
     ReplayGitHub = replayGitHub,
     ReplayAws = replayAws,
+    LedgerReads = ledgerReads,
+    LedgerWrites = ledgerWrites,
+    ReplayLedgerReads = replayLedgerReads,
+    ReplayLedgerWrites = replayLedgerWrites,
     PeakWorkingSet = peakWorkingSet,
     RuntimeOnlyWorkingSet = runtimeOnly,
     AfterStartWorkingSet = afterStart,
@@ -137,6 +152,8 @@ var report = new Report(options, startedAt, day, warmup, expected, rig.TableName
     IdleWait = idle,
 };
 report.Print(Console.Out);
+if (measuredTypes is not null) AllocationProfile.Print(Console.Out, "measured day", measuredTypes, measured.Requests, measured.AllocatedBytes);
+if (replayTypes is not null && replay is not null) AllocationProfile.Print(Console.Out, "replay", replayTypes, replay.Requests, replay.AllocatedBytes);
 if (options.JsonPath is { } path)
 {
     await File.WriteAllTextAsync(path, report.ToJson());

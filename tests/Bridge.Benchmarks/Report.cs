@@ -12,7 +12,10 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
     private const double TargetP99Ms = 5;
     private const double TargetPostsPerDistinct = 1;
     private const double TargetAwsPerEvent = 0.5;
-    private const double TargetPeakMb = 150;
+    private const double TargetPeakMb = 130;
+    private const double TargetAllocKbPerEvent = 40;
+    private const double TargetLedgerPerPost = 2;
+    private const double TargetLedgerPerDuplicate = 1;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public PhaseResult? Warm { get; init; }
@@ -34,6 +37,10 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
     public List<string> WrongAfterReplay { get; init; } = [];
     public int ReplayGitHub { get; init; }
     public int ReplayAws { get; init; }
+    public long LedgerReads { get; init; }
+    public long LedgerWrites { get; init; }
+    public long ReplayLedgerReads { get; init; }
+    public long ReplayLedgerWrites { get; init; }
     public long PeakWorkingSet { get; init; }
     public long RuntimeOnlyWorkingSet { get; init; }
     public long AfterStartWorkingSet { get; init; }
@@ -48,6 +55,10 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
     private double PostsPerDistinct => GitHubRequests / (double)Math.Max(1, DistinctCombos);
     private bool PostsPass => GitHubRequests <= DistinctCombos && DistinctCombos <= expected.DistinctStatusesAtMost;
     private double AwsPerEvent => (CodePipelineCalls + StsCalls) / (double)Math.Max(1, Events);
+    /// <summary>Ledger round trips (reads + conditional writes) of the measured day per GitHub POST.</summary>
+    private double LedgerPerPost => (LedgerReads + LedgerWrites) / (double)Math.Max(1, GitHubRequests);
+    /// <summary>Ledger round trips of the replay (every event a duplicate or stale) per replayed event.</summary>
+    private double LedgerPerDuplicate => (ReplayLedgerReads + ReplayLedgerWrites) / (double)Math.Max(1, Replay?.Requests ?? 0);
     private static double Mb(long bytes) => bytes / (1024.0 * 1024.0);
 
     private IEnumerable<(string Name, string Value, string Target, bool? Pass)> Rows()
@@ -63,13 +74,16 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
         yield return ("POSTs per distinct status", $"{PostsPerDistinct:N3} ({GitHubRequests:N0} POSTs / {DistinctCombos:N0} distinct statuses; {RepostedCombos:N0} sent twice)", $"≤ {TargetPostsPerDistinct:N0}", PostsPass && PostsPerDistinct <= TargetPostsPerDistinct);
         yield return ("vs ordering rules", $"{GitHubRequests / (double)Math.Max(1, expected.DistinctStatusChanges):N3} × the {expected.DistinctStatusChanges:N0} changes of a one-at-a-time replay (≤ {expected.DistinctStatusesAtMost:N0} possible)", "", null);
         yield return ("AWS calls per event", $"{AwsPerEvent:N3} (STS {StsCalls:N0} + CodePipeline {CodePipelineCalls:N0})", $"≤ {TargetAwsPerEvent}", AwsPerEvent <= TargetAwsPerEvent);
+        yield return ("ledger round trips per posted status", $"{LedgerPerPost:N3} ({LedgerReads:N0} reads + {LedgerWrites:N0} writes / {GitHubRequests:N0} POSTs; {(tableName is null ? "in memory" : "Table Storage")})", $"≤ {TargetLedgerPerPost:N0}", LedgerPerPost <= TargetLedgerPerPost);
+        if (Replay is { } replay)
+            yield return ("ledger round trips per duplicate", $"{LedgerPerDuplicate:N3} ({ReplayLedgerReads:N0} reads + {ReplayLedgerWrites:N0} writes / {replay.Requests:N0} replayed events)", $"≤ {TargetLedgerPerDuplicate:N0}", LedgerPerDuplicate <= TargetLedgerPerDuplicate);
         yield return ("peak working set", $"{Mb(PeakWorkingSet):N0} MB (whole process, lifetime; measured phase {Mb(m.PeakWorkingSet):N0} MB)", $"≤ {TargetPeakMb:N0} MB", Mb(PeakWorkingSet) <= TargetPeakMb);
         yield return ("managed heap", $"peak {Mb(m.PeakManagedHeap):N0} MB; after run {Mb(HeapAfter):N0} MB; GC heap {Mb(GcHeapSize):N0} MB, committed {Mb(GcCommitted):N0} MB", "", null);
         yield return ("non-2xx answers", $"{m.Non2xx:N0}{Codes(m)}", "= 0", m.Non2xx == 0);
         yield return ("final status per slot", $"{expected.Final.Count - Wrong.Count:N0} / {expected.Final.Count:N0} right", "all", Wrong.Count == 0);
         yield return ("CPU per event", $"{m.CpuMsPerRequest:N3} ms (whole process; {Environment.ProcessorCount} cores → ≤ {Environment.ProcessorCount * 1000 / Math.Max(0.001, m.CpuMsPerRequest):N0} events/s)", "", null);
         yield return ("cores busy", $"this process {m.OwnCores:N2}, other processes {(m.OtherCores is { } other ? other.ToString("N2", Inv) : "unknown")} (of {Environment.ProcessorCount})", "", null);
-        yield return ("allocated per event", $"{m.AllocKbPerRequest:N1} KB (whole process); GCs gen0/1/2 {m.Gen0}/{m.Gen1}/{m.Gen2}", "", null);
+        yield return ("allocated per event", $"{m.AllocKbPerRequest:N1} KB (whole process); GCs gen0/1/2 {m.Gen0}/{m.Gen1}/{m.Gen2}", $"≤ {TargetAllocKbPerEvent:N0} KB", m.AllocKbPerRequest <= TargetAllocKbPerEvent);
     }
 
     private static string Codes(PhaseResult p)
@@ -119,7 +133,7 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
         if (Replay is { } r)
         {
             w.WriteLine($"  replay       every event again (all duplicates or stale): {r.PerSecond:N0} events/s, p50 {r.Latency.P50:N2} ms, p99 {r.Latency.P99:N2} ms, max {r.Latency.Max:N2} ms; " +
-                        $"{r.CpuMsPerRequest:N3} ms CPU and {r.AllocKbPerRequest:N1} KB per event; GitHub POSTs {ReplayGitHub}, AWS calls {ReplayAws}, non-2xx {r.Non2xx}, slots changed {WrongAfterReplay.Count}");
+                        $"{r.CpuMsPerRequest:N3} ms CPU and {r.AllocKbPerRequest:N1} KB per event; GitHub POSTs {ReplayGitHub}, AWS calls {ReplayAws}, ledger calls {ReplayLedgerReads + ReplayLedgerWrites}, non-2xx {r.Non2xx}, slots changed {WrongAfterReplay.Count}");
             foreach (var line in WrongAfterReplay.Take(10)) w.WriteLine($"  WRONG after replay {line}");
         }
         if (AtRate is { } ar)
@@ -213,6 +227,15 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
                 ["postsPerSequentialChange"] = Math.Round(GitHubRequests / (double)Math.Max(1, expected.DistinctStatusChanges), 4),
                 ["distinctPosted"] = DistinctCombos,
                 ["postedMoreThanOnce"] = RepostedCombos,
+            },
+            ["ledger"] = new JsonObject
+            {
+                ["reads"] = LedgerReads,
+                ["writes"] = LedgerWrites,
+                ["roundTripsPerPostedStatus"] = Math.Round(LedgerPerPost, 4),
+                ["replayReads"] = ReplayLedgerReads,
+                ["replayWrites"] = ReplayLedgerWrites,
+                ["roundTripsPerDuplicate"] = Replay is null ? null : Math.Round(LedgerPerDuplicate, 4),
             },
             ["aws"] = new JsonObject { ["sts"] = StsCalls, ["codePipeline"] = CodePipelineCalls, ["perEvent"] = Math.Round(AwsPerEvent, 4), ["stsDuringWarmup"] = StsDuringWarmup },
             ["memory"] = new JsonObject

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Bridge.Sandbox;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.Benchmarks;
@@ -21,11 +23,15 @@ internal sealed class Rig : IAsyncDisposable
 
     private readonly LoopbackBridge _bridge;
 
-    private Rig(LoopbackBridge bridge, string? tableName)
+    private Rig(LoopbackBridge bridge, string? tableName, LedgerCounter ledger)
     {
         _bridge = bridge;
         TableName = tableName;
+        Ledger = ledger;
     }
+
+    /// <summary>The bridge's ledger calls (reads and conditional writes): each is one round trip to Table Storage.</summary>
+    public LedgerCounter Ledger { get; }
 
     public FakeGitHub GitHub => _bridge.GitHub;
     public FakeCodePipeline CodePipeline => _bridge.CodePipeline;
@@ -36,6 +42,7 @@ internal sealed class Rig : IAsyncDisposable
 
     public static async Task<Rig> StartAsync(BenchOptions o)
     {
+        var ledger = new LedgerCounter();
         var options = new LoopbackBridgeOptions
         {
             // Content root = the benchmark's own folder: the default (the current directory, often the repository) would put a
@@ -55,6 +62,10 @@ internal sealed class Rig : IAsyncDisposable
                 builder.Logging.ClearProviders();
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
                 builder.Logging.AddSimpleConsole(c => c.SingleLine = true);
+                // Count the ledger's round trips: the host's IStatusLedger, whichever it is, wrapped once every service is registered.
+                var development = builder.Environment.IsDevelopment();
+                builder.Host.UseServiceProviderFactory(new LedgerCountingFactory(ledger,
+                    new ServiceProviderOptions { ValidateScopes = development, ValidateOnBuild = development }));
             },
         };
         options.Settings["GitHub:MaxWritesPerMinute"] = o.MaxWritesPerMinute.ToString(CultureInfo.InvariantCulture);
@@ -67,7 +78,7 @@ internal sealed class Rig : IAsyncDisposable
             options.TableName = "bench" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
         }
 
-        var rig = new Rig(await LoopbackBridge.StartAsync(options), options.TableName);
+        var rig = new Rig(await LoopbackBridge.StartAsync(options), options.TableName, ledger);
         // The fake only reports x-ratelimit-* (it never refuses); keep "remaining" above zero on long runs.
         rig.GitHub.RateLimit = 10_000_000;
         return rig;
@@ -80,6 +91,7 @@ internal sealed class Rig : IAsyncDisposable
         GitHub.ClearStatuses();
         CodePipeline.ClearRequests();
         Sts.ClearRequests();
+        Ledger.Reset();
     }
 
     public ValueTask DisposeAsync() => _bridge.DisposeAsync();
