@@ -53,23 +53,19 @@ public static class EventParser
         if (root.ValueKind != JsonValueKind.Object)
             return ParseResult.Fail("The body is not an EventBridge event: expected a JSON object.");
 
-        var source = Text(root, "source");
-        if (source is null)
+        // 'source' and 'detail-type' are compared in place: read into strings only to echo a wrong value.
+        if (!HasText(root, "source", out var source))
             return ParseResult.Fail("The body is not an EventBridge event: 'source' is missing.");
-        if (!string.Equals(source, Source, StringComparison.Ordinal))
-            return ParseResult.Fail($"'source' is '{TextClip.Clip(source, MaxEcho)}'; this endpoint accepts only '{Source}'.");
+        if (!source.ValueEquals(Source))
+            return ParseResult.Fail($"'source' is '{TextClip.Clip(source.GetString(), MaxEcho)}'; this endpoint accepts only '{Source}'.");
 
-        var detailType = Text(root, "detail-type");
-        if (detailType is null)
+        if (!HasText(root, "detail-type", out var detailType))
             return ParseResult.Fail("The body is not an EventBridge event: 'detail-type' is missing.");
         EventLevel level;
-        switch (detailType)
-        {
-            case PipelineDetailType: level = EventLevel.Pipeline; break;
-            case StageDetailType: level = EventLevel.Stage; break;
-            case ActionDetailType: level = EventLevel.Action; break;
-            default: return ParseResult.Fail($"'detail-type' '{TextClip.Clip(detailType, MaxEcho)}' is not a CodePipeline state-change event.");
-        }
+        if (detailType.ValueEquals(PipelineDetailType)) level = EventLevel.Pipeline;
+        else if (detailType.ValueEquals(StageDetailType)) level = EventLevel.Stage;
+        else if (detailType.ValueEquals(ActionDetailType)) level = EventLevel.Action;
+        else return ParseResult.Fail($"'detail-type' '{TextClip.Clip(detailType.GetString(), MaxEcho)}' is not a CodePipeline state-change event.");
 
         var id = Text(root, "id");
         if (id is null) return ParseResult.Fail("The body is not an EventBridge event: 'id' is missing.");
@@ -124,6 +120,10 @@ public static class EventParser
             Text(t, "trigger-type"), Text(t, "provider-type"), Text(t, "full-repository-name"), Text(t, "commit-id"),
             Text(t, "branch-name"), Text(t, "tag-name"), Text(t, "connection-arn"));
     }
+
+    /// <summary>Whether the property is a non-empty string (what <see cref="Text"/> would read), without reading it.</summary>
+    private static bool HasText(JsonElement obj, string name, out JsonElement value) =>
+        obj.TryGetProperty(name, out value) && value.ValueKind == JsonValueKind.String && !value.ValueEquals(""u8);
 
     /// <summary>A non-empty string property, or null when absent, null, empty or not a string.</summary>
     private static string? Text(JsonElement obj, string name) =>

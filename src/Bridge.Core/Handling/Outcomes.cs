@@ -45,11 +45,27 @@ public static class Outcomes
     /// </summary>
     public static Outcome Summarise(IEnumerable<Outcome> revisions)
     {
-        var seen = revisions.ToHashSet();
+        var seen = 0UL;
+        foreach (var o in revisions) seen |= Bit(o);
+        return Summarise(seen);
+    }
+
+    /// <summary>The same for an event's revision outcomes, without a set or an iterator per event.</summary>
+    public static Outcome Summarise(IReadOnlyList<RevisionOutcome> revisions)
+    {
+        var seen = 0UL;
+        for (var i = 0; i < revisions.Count; i++) seen |= Bit(revisions[i].Outcome);
+        return Summarise(seen);
+    }
+
+    private static Outcome Summarise(ulong seen)
+    {
         foreach (var o in (ReadOnlySpan<Outcome>)[Outcome.RateLimited, Outcome.Retry, Outcome.Misconfigured, Outcome.Posted, Outcome.Rejected])
-            if (seen.Contains(o)) return o;
+            if ((seen & Bit(o)) != 0) return o;
         return Outcome.Unchanged;
     }
+
+    private static ulong Bit(Outcome o) => 1UL << ((int)o & 63);
 
     /// <summary>The answer's detail for an event whose revisions ended in <paramref name="summary"/>; null when they speak for themselves.</summary>
     public static string? Explain(Outcome summary) => summary switch

@@ -77,8 +77,13 @@ public sealed class PipelineEventHandler(
         if (startTime is not null && known?.StartTime is null) commits.Remember(execution, startTime: startTime);
 
         var revisions = await commits.FindAsync(e, mapping.State == CommitState.Pending, ct).ConfigureAwait(false);
-        var skipped = revisions.Skipped.Select(s => new RevisionOutcome(s.Source, null, null, Outcome.Skipped, s.Reason)).ToList();
-        foreach (var s in revisions.Skipped) HandlerLog.Skipped(log, e.Id, e.Pipeline, e.ExecutionId, s.Source, s.Reason);
+        var skipped = new RevisionOutcome[revisions.Skipped.Count];
+        for (var i = 0; i < skipped.Length; i++)
+        {
+            var s = revisions.Skipped[i];
+            skipped[i] = new RevisionOutcome(s.Source, null, null, Outcome.Skipped, s.Reason);
+            HandlerLog.Skipped(log, e.Id, e.Pipeline, e.ExecutionId, s.Source, s.Reason);
+        }
         if (revisions.GitHub.Count == 0)
             return revisions.IsEmpty
                 ? new EventResult(Outcome.NoRevisions, "the execution has no source revisions", null, Summary(e), skipped)
@@ -90,20 +95,26 @@ public sealed class PipelineEventHandler(
         // Without any start time (old events, cache lost), the event's own time is the best estimate available.
         var candidate = new LedgerEntry(e.ExecutionId, startTime ?? e.Time, e.Attempt ?? 0, e.Time, status);
 
-        var outcomes = await Task.WhenAll(revisions.GitHub.Select(r => ApplyAsync(r, candidate, ct))).ConfigureAwait(false);
-        return Summarise(e, [.. outcomes, .. skipped]);
+        // Most executions build one commit: that one is awaited directly, without the fan-out's iterator, closure and array.
+        var outcomes = revisions.GitHub.Count == 1
+            ? [await ApplyAsync(revisions.GitHub[0], candidate, ct).ConfigureAwait(false)]
+            : await Task.WhenAll(revisions.GitHub.Select(r => ApplyAsync(r, candidate, ct))).ConfigureAwait(false);
+        return Summarise(e, skipped.Length == 0 ? outcomes : [.. outcomes, .. skipped]);
     }
 
     private async Task<RevisionOutcome> ApplyAsync(GitHubRevision r, LedgerEntry candidate, CancellationToken ct)
     {
         var key = new StatusKey(r.Host, r.FullName, r.Sha, candidate.Status.Context);
-        var slot = await slots.ApplyAsync(key, candidate, token => publisher.PublishAsync(r, candidate.Status, token), ct).ConfigureAwait(false);
+        var slot = await slots.ApplyAsync(key, candidate, (publisher, r, candidate.Status), Post, ct).ConfigureAwait(false);
         return new RevisionOutcome(r.FullName, r.Sha, key.Context, slot.Outcome, slot.Detail) { RetryAfter = slot.RetryAfter };
     }
 
+    private static readonly Func<(IStatusPublisher Publisher, GitHubRevision Revision, CommitStatus Status), CancellationToken, Task<PublishResult>> Post =
+        static (x, token) => x.Publisher.PublishAsync(x.Revision, x.Status, token);
+
     private static EventResult Summarise(CodePipelineEvent e, IReadOnlyList<RevisionOutcome> outcomes)
     {
-        var summary = Outcomes.Summarise(outcomes.Select(o => o.Outcome));
+        var summary = Outcomes.Summarise(outcomes);
         var retryAfter = summary.RetryLater() ? RequestBudget.CapRetryAfter(outcomes.Max(o => o.RetryAfter) ?? RequestBudget.DefaultRetryAfter) : (TimeSpan?)null;
         return new EventResult(summary, Outcomes.Explain(summary), retryAfter, Summary(e), outcomes);
     }

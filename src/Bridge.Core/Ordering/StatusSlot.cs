@@ -25,7 +25,11 @@ public sealed class StatusSlot(IStatusLedger ledger, RequestBudget budget, TimeP
     private readonly Dictionary<StatusKey, LedgerRow> _kept = new();
 
     /// <summary>Posts <paramref name="candidate"/> to its slot if the ordering rules allow, through <paramref name="post"/>.</summary>
-    public async Task<SlotResult> ApplyAsync(StatusKey key, LedgerEntry candidate, Func<CancellationToken, Task<PublishResult>> post, CancellationToken ct)
+    public Task<SlotResult> ApplyAsync(StatusKey key, LedgerEntry candidate, Func<CancellationToken, Task<PublishResult>> post, CancellationToken ct) =>
+        ApplyAsync(key, candidate, post, static (post, token) => post(token), ct);
+
+    /// <summary>The same, with the post's state passed in, so a caller need not allocate a closure per status.</summary>
+    public async Task<SlotResult> ApplyAsync<TState>(StatusKey key, LedgerEntry candidate, TState state, Func<TState, CancellationToken, Task<PublishResult>> post, CancellationToken ct)
     {
         using var gate = await _gates.EnterAsync(key, ct).ConfigureAwait(false);
         var waitedSince = time.GetTimestamp();
@@ -64,7 +68,7 @@ public sealed class StatusSlot(IStatusLedger ledger, RequestBudget budget, TimeP
             PublishResult published;
             try
             {
-                published = await post(ct).ConfigureAwait(false);
+                published = await post(state, ct).ConfigureAwait(false);
             }
             catch
             {

@@ -24,8 +24,8 @@ public sealed class StatusComposer(string contextPrefix = StatusComposer.Default
 
     /// <summary>The execution's timeline in the AWS console.</summary>
     public static string TargetUrl(CodePipelineEvent e) =>
-        $"https://{e.Region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/{Uri.EscapeDataString(e.Pipeline)}" +
-        $"/executions/{Uri.EscapeDataString(e.ExecutionId)}/timeline?region={e.Region}";
+        // One interpolation, so the link is built once (two concatenated halves cost two more strings per event).
+        $"https://{e.Region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/{Uri.EscapeDataString(e.Pipeline)}/executions/{Uri.EscapeDataString(e.ExecutionId)}/timeline?region={e.Region}";
 
     public static string Truncate(string text) => TextClip.Clip(text, MaxDescription);
 }
