@@ -15,16 +15,36 @@ internal sealed class AllocationProfile : EventListener
     private readonly Dictionary<string, (long Bytes, int Ticks)> _byType = new(StringComparer.Ordinal);
     private volatile bool _recording;
 
+    private readonly Dictionary<string, int> _exceptions = new(StringComparer.Ordinal);
+
+    public AllocationProfile() => AppDomain.CurrentDomain.FirstChanceException += (_, e) =>
+    {
+        if (!_recording) return;
+        var where = e.Exception.TargetSite is { } site ? $"{site.DeclaringType?.FullName}.{site.Name}" : "?";
+        var key = $"{e.Exception.GetType().Name} in {where}: {e.Exception.Message}";
+        lock (_exceptions) _exceptions[key] = _exceptions.GetValueOrDefault(key) + 1;
+    };
+
+    /// <summary>Exceptions thrown (caught or not) while recording, by type, throwing method and message; cleared by <see cref="Start"/>.</summary>
+    private IReadOnlyList<(string Exception, int Count)> Exceptions()
+    {
+        lock (_exceptions) return [.. _exceptions.Select(kv => (kv.Key, kv.Value)).OrderByDescending(x => x.Value)];
+    }
+
     public void Start()
     {
         lock (_byType) _byType.Clear();
+        lock (_exceptions) _exceptions.Clear();
         _recording = true;
     }
 
-    public IReadOnlyList<(string Type, long Bytes, int Ticks)> Stop()
+    /// <summary>What one phase allocated, by type, and the exceptions it threw.</summary>
+    public sealed record Snapshot(IReadOnlyList<(string Type, long Bytes, int Ticks)> Types, IReadOnlyList<(string Exception, int Count)> Exceptions);
+
+    public Snapshot Stop()
     {
         _recording = false;
-        lock (_byType) return [.. _byType.Select(kv => (kv.Key, kv.Value.Bytes, kv.Value.Ticks)).OrderByDescending(x => x.Bytes)];
+        lock (_byType) return new([.. _byType.Select(kv => (kv.Key, kv.Value.Bytes, kv.Value.Ticks)).OrderByDescending(x => x.Bytes)], Exceptions());
     }
 
     protected override void OnEventSourceCreated(EventSource source)
@@ -54,8 +74,11 @@ internal sealed class AllocationProfile : EventListener
     }
 
     /// <summary>The top types of a phase, in KB per event.</summary>
-    public static void Print(TextWriter w, string phase, IReadOnlyList<(string Type, long Bytes, int Ticks)> types, int events, long measuredBytes, int top = 30)
+    public static void Print(TextWriter w, string phase, Snapshot snapshot, int events, long measuredBytes, int top = 30)
     {
+        var types = snapshot.Types;
+        foreach (var (exception, count) in snapshot.Exceptions.Take(5))
+            w.WriteLine($"  exceptions, {phase}: {count} × {(exception.Length > 200 ? exception[..200] + "…" : exception)}");
         var sampled = types.Sum(t => t.Bytes);
         w.WriteLine($"  allocation profile, {phase}: {sampled / 1024.0 / Math.Max(1, events):N1} KB per event sampled ({measuredBytes / 1024.0 / Math.Max(1, events):N1} KB measured), top types:");
         foreach (var (type, bytes, ticks) in types.Take(top))

@@ -12,19 +12,27 @@ namespace Bridge.Benchmarks;
 /// </summary>
 internal static class Breakdown
 {
-    public static async Task<IReadOnlyList<PhaseResult>> RunAsync(Rig rig, Workload day, int count, int concurrency)
+    public static async Task<IReadOnlyList<PhaseResult>> RunAsync(Rig rig, Workload day, int count, int concurrency, AllocationProfile? profile = null, TextWriter? profileOut = null)
     {
         var services = rig.App.Services;
         var results = new List<PhaseResult>();
+        async Task Add(Func<Task<PhaseResult>> run)
+        {
+            profile?.Start();
+            var result = await run();
+            if (profile?.Stop() is { } types && profileOut is not null)
+                AllocationProfile.Print(profileOut, $"in-process {result.Name}", types, result.Requests, result.AllocatedBytes, top: 15);
+            results.Add(result);
+        }
 
         // The whole handler, in-process, on the day's events again (all duplicates or stale by now): parse, cache, lock, ledger.
         var handler = services.GetRequiredService<PipelineEventHandler>();
-        results.Add(await Load.RunAsync("handler in-process (replay)", count, concurrency, async i =>
+        await Add(() => Load.RunAsync("handler in-process (replay)", count, concurrency, async i =>
             (await handler.HandleAsync(day.Events[i % day.Events.Count].Body, CancellationToken.None)).StatusCode));
 
         // One status through the bridge's GitHub stack: rate gate, Octokit, IHttpClientFactory handlers, resilience pipeline.
         var publisher = services.GetRequiredService<IStatusPublisher>();
-        results.Add(await Load.RunAsync("IStatusPublisher.PublishAsync", count, concurrency, async i =>
+        await Add(() => Load.RunAsync("IStatusPublisher.PublishAsync", count, concurrency, async i =>
         {
             var sha = Convert.ToHexStringLower(BitConverter.GetBytes((long)i)).PadLeft(40, 'b');
             var status = new CommitStatus(CommitState.Success, "codepipeline/breakdown", "Pipeline breakdown succeeded",
@@ -38,7 +46,7 @@ internal static class Breakdown
         var factory = services.GetRequiredService<IHttpClientFactory>();
         var github = factory.CreateClient(Bridge.Adapters.BridgeServiceCollectionExtensions.GitHubHttpClient);
         github.BaseAddress = rig.GitHub.ApiAddress;
-        results.Add(await Load.RunAsync("named HttpClient \"github\" (no Octokit)", count, concurrency, async i =>
+        await Add(() => Load.RunAsync("named HttpClient \"github\" (no Octokit)", count, concurrency, async i =>
         {
             using var request = Requests.DirectStatus(i + 1_000_000);
             using var response = await github.SendAsync(request, CancellationToken.None);
@@ -50,7 +58,7 @@ internal static class Breakdown
         var seeded = day.Executions.Where(x => x.Source != SourceKind.Trigger).ToArray();
         if (seeded.Length > 0)
         {
-            results.Add(await Load.RunAsync("IExecutionSource.GetArtifactRevisionsAsync", count, concurrency, async i =>
+            await Add(() => Load.RunAsync("IExecutionSource.GetArtifactRevisionsAsync", count, concurrency, async i =>
             {
                 var x = seeded[i % seeded.Length];
                 var revisions = await source.GetArtifactRevisionsAsync(new ExecutionRef(Workload.Account, Workload.Region, x.Pipeline, x.Id), CancellationToken.None);

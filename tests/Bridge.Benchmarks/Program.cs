@@ -75,7 +75,7 @@ var wrong = CheckFinal(rig.GitHub, expected);
 PhaseResult? replay = null;
 int replayGitHub = 0, replayAws = 0;
 long replayLedgerReads = 0, replayLedgerWrites = 0;
-IReadOnlyList<(string Type, long Bytes, int Ticks)>? replayTypes = null;
+AllocationProfile.Snapshot? replayTypes = null;
 List<string> wrongAfterReplay = [];
 if (options.Replay)
 {
@@ -108,13 +108,17 @@ if (options.Rate > 0)
 // the GitHub fake itself costs per status POST (its share of the bridge's latency).
 PhaseResult? health = null, direct = null;
 IReadOnlyList<PhaseResult> breakdown = [];
+var profileLines = new StringWriter();
 if (options.Baselines)
 {
     var n = Math.Max(1000, day.Events.Count);
     health = await Load.RunAsync("health", client, n, options.Concurrency, _ => new HttpRequestMessage(HttpMethod.Get, "api/health"));
     using var githubClient = Load.CreateClient(rig.GitHub.ApiAddress, options.Connections);
+    allocations?.Start();
     direct = await Load.RunAsync("github-direct", githubClient, n, options.Concurrency, Requests.DirectStatus);
-    breakdown = await Breakdown.RunAsync(rig, day, n, options.Concurrency);
+    if (allocations?.Stop() is { } directTypes)
+        AllocationProfile.Print(profileLines, "status POST straight to the GitHub fake (fake + client)", directTypes, direct.Requests, direct.AllocatedBytes, top: 15);
+    breakdown = await Breakdown.RunAsync(rig, day, n, options.Concurrency, allocations, profileLines);
 }
 
 var report = new Report(options, startedAt, day, warmup, expected, rig.TableName)
@@ -154,6 +158,7 @@ var report = new Report(options, startedAt, day, warmup, expected, rig.TableName
 report.Print(Console.Out);
 if (measuredTypes is not null) AllocationProfile.Print(Console.Out, "measured day", measuredTypes, measured.Requests, measured.AllocatedBytes);
 if (replayTypes is not null && replay is not null) AllocationProfile.Print(Console.Out, "replay", replayTypes, replay.Requests, replay.AllocatedBytes);
+Console.Write(profileLines.ToString());
 if (options.JsonPath is { } path)
 {
     await File.WriteAllTextAsync(path, report.ToJson());
