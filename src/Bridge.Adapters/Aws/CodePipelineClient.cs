@@ -84,10 +84,9 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
             var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                var parsed = Deserialize(body, CodePipelineJson.Default.GetPipelineExecutionResponse);
-                return parsed?.PipelineExecution?.ArtifactRevisions?
-                    .Select(a => new ArtifactRevision(a.Name, a.RevisionId, a.RevisionUrl, a.RevisionSummary)).ToList()
-                    ?? [];
+                return ParseRevisions(body)
+                    ?? throw new UpstreamException("CodePipeline", FailureKind.Transient,
+                        "GetPipelineExecution answered 200 with a body that is not a pipeline execution", RequestBudget.DefaultRetryAfter);
             }
             var error = MapError(response.StatusCode, Deserialize(body, CodePipelineJson.Default.AwsJsonError), execution);
             // Credentials revoked or expired early: drop them so the retry assumes the role again.
@@ -144,6 +143,47 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
         };
         return new UpstreamException("CodePipeline", kind, what);
     }
+
+    /// <summary>
+    /// The execution's artifact revisions, or null when the body is not a GetPipelineExecution answer at all (empty,
+    /// truncated, HTML, nested past the reader's limit, <c>pipelineExecution</c> or <c>artifactRevisions</c> of the
+    /// wrong type): that is an upstream failure, never "no sources". Each revision is read on its own and a field of
+    /// the wrong type reads as absent, so one malformed revision is skipped (by the resolver, with its reason) while
+    /// its valid siblings are still posted.
+    /// </summary>
+    internal static List<ArtifactRevision>? ParseRevisions(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("pipelineExecution", out var execution)
+                || execution.ValueKind != JsonValueKind.Object)
+                return null;
+            if (!execution.TryGetProperty("artifactRevisions", out var revisions) || revisions.ValueKind == JsonValueKind.Null)
+                return [];
+            if (revisions.ValueKind != JsonValueKind.Array) return null;
+            var list = new List<ArtifactRevision>(revisions.GetArrayLength());
+            var index = 0;
+            foreach (var revision in revisions.EnumerateArray())
+            {
+                index++;
+                list.Add(new ArtifactRevision(
+                    Text(revision, "name") ?? $"(malformed artifact revision #{index})",
+                    Text(revision, "revisionId"), Text(revision, "revisionUrl"), Text(revision, "revisionSummary")));
+            }
+            return list;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     private static T? Deserialize<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
     {

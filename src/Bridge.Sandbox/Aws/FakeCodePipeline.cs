@@ -46,6 +46,13 @@ public sealed class FakeCodePipeline : LoopbackServer
     public static CannedResponseFault AccessDenied(string principalArn = "arn:aws:sts::123456789012:assumed-role/bridge/session", string pipelineArn = "arn:aws:codepipeline:us-east-1:123456789012:pipeline") =>
         Error(400, Coral + "AccessDeniedException", $"User: {principalArn} is not authorized to perform: codepipeline:GetPipelineExecution on resource: {pipelineArn} because no identity-based policy allows the codepipeline:GetPipelineExecution action");
 
+    /// <summary>
+    /// 200 with <paramref name="body"/> as it stands (x-amz-json-1.1): a truncated, empty, HTML or wrong-typed answer,
+    /// as a misbehaving front end or proxy produces. The bridge must not read it as "no sources".
+    /// </summary>
+    public static CannedResponseFault Answer200(string body, string contentType = ContentType) =>
+        Fault.Respond(200, body, contentType).WithHeader("x-amzn-RequestId", Guid.NewGuid().ToString());
+
     /// <summary>Adds or replaces an execution; its pipeline becomes known.</summary>
     public void AddExecution(string pipelineName, string executionId, string status, params SeededRevision[] revisions)
     {
