@@ -14,7 +14,7 @@ namespace Bridge.Sandbox;
 /// (<c>com.amazon.coral.service#...</c>); the bridge must strip anything up to <c>#</c>, as the AWS SDKs do.
 /// Modelled exceptions (<c>PipelineNotFoundException</c>, ...) come without a namespace.
 /// </remarks>
-public sealed class FakeCodePipeline : LoopbackServer
+public sealed partial class FakeCodePipeline : LoopbackServer
 {
     public const string ContentType = "application/x-amz-json-1.1";
     public const string GetPipelineExecutionTarget = "CodePipeline_20150709.GetPipelineExecution";
@@ -32,6 +32,13 @@ public sealed class FakeCodePipeline : LoopbackServer
 
     /// <summary>The account the pipelines live in (used in error messages).</summary>
     public string AccountId { get; }
+
+    /// <summary>
+    /// The region this endpoint serves: a request signed for another region is refused as the real regional endpoint
+    /// refuses it (<c>InvalidSignatureException</c> "Credential should be scoped to a valid region"). Null: any region
+    /// (one fake standing in for every regional endpoint), still refusing a scope that is not a region at all.
+    /// </summary>
+    public string? Region { get; set; }
 
     /// <summary>The signer of every accepted request, in arrival order.</summary>
     public IReadOnlyList<RecordedSigV4> Signers => _signers.ToArray();
@@ -72,6 +79,13 @@ public sealed class FakeCodePipeline : LoopbackServer
                 _ => "InvalidSignatureException",
             };
             await WriteErrorAsync(request.Response, 400, Coral + type, auth.Message).ConfigureAwait(false);
+            return;
+        }
+
+        var scopeRegion = auth.Credential!.Region;
+        if (!RegionPattern().IsMatch(scopeRegion) || (Region is { } served && served != scopeRegion))
+        {
+            await WriteErrorAsync(request.Response, 400, Coral + "InvalidSignatureException", $"Credential should be scoped to a valid region, not '{scopeRegion}'. ").ConfigureAwait(false);
             return;
         }
 
@@ -152,6 +166,9 @@ public sealed class FakeCodePipeline : LoopbackServer
 
     private static string? StringProperty(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d+$")]
+    private static partial System.Text.RegularExpressions.Regex RegionPattern();
 
     private static CannedResponseFault Error(int status, string type, string message) =>
         Fault.Respond(status, ResponseWriter.JsonObject(("__type", type), ("message", message)), ContentType)
