@@ -1,5 +1,6 @@
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
+using Bridge.Core.Handling;
 
 namespace Bridge.Adapters.Aws;
 
@@ -10,23 +11,19 @@ public sealed class AssumedRoleCredentials : RoleCredentials
     private readonly string _sessionName;
     private readonly string? _externalId;
 
-    public AssumedRoleCredentials(IAmazonSecurityTokenService sts, string roleArn, string sessionName, string? externalId, TimeProvider time) : base(time)
-    {
-        (_sts, RoleArn, _sessionName, _externalId) = (sts, roleArn, sessionName, externalId);
-        PreemptExpiryTime = TimeSpan.FromMinutes(5);
-    }
+    public AssumedRoleCredentials(IAmazonSecurityTokenService sts, string roleArn, string sessionName, string? externalId, TimeProvider time, RequestBudget budget)
+        : base(time, budget) => (_sts, RoleArn, _sessionName, _externalId) = (sts, roleArn, sessionName, externalId);
 
     public override string RoleArn { get; }
 
-    protected override async Task<CredentialsRefreshState> GenerateNewCredentialsAsync()
-    {
-        var response = await _sts.AssumeRoleAsync(new AssumeRoleRequest
+    protected override string Operation => "AssumeRole";
+
+    protected override async Task<Credentials> AssumeAsync(CancellationToken ct) =>
+        (await _sts.AssumeRoleAsync(new AssumeRoleRequest
         {
             RoleArn = RoleArn,
             RoleSessionName = _sessionName,
             ExternalId = _externalId,
             DurationSeconds = 3600,
-        }).ConfigureAwait(false);
-        return State(response.Credentials);
-    }
+        }, ct).ConfigureAwait(false)).Credentials;
 }

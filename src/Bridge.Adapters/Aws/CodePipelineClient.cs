@@ -40,7 +40,8 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
         _retry = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<UpstreamException>(e => e.Kind == FailureKind.Transient),
+                // STS has its own retries (the SDK's) and its own share of the budget: only CodePipeline's failures here.
+                ShouldHandle = new PredicateBuilder().Handle<UpstreamException>(e => e.Kind == FailureKind.Transient && e.Upstream == "CodePipeline"),
                 MaxRetryAttempts = 2,
                 Delay = RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
@@ -56,7 +57,7 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
     private async Task<IReadOnlyList<ArtifactRevision>> CallAsync(ExecutionRef execution, CancellationToken ct)
     {
         var credentials = _credentials.ForAccount(execution.Account);
-        await EnsureCredentialsAsync(credentials).ConfigureAwait(false);
+        var used = await EnsureCredentialsAsync(credentials, ct).ConfigureAwait(false);
         var client = _clients.GetOrAdd((credentials, execution.Region), key => new HttpClient(
             new SigV4SigningHandler(key.Item1, RegionEndpoint.GetBySystemName(key.Item2), "codepipeline", _transport), disposeHandler: false)
         { Timeout = _attemptTimeout });
@@ -84,43 +85,31 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
             var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                var parsed = Deserialize(body, CodePipelineJson.Default.GetPipelineExecutionResponse);
-                return parsed?.PipelineExecution?.ArtifactRevisions?
-                    .Select(a => new ArtifactRevision(a.Name, a.RevisionId, a.RevisionUrl, a.RevisionSummary)).ToList()
-                    ?? [];
+                return ParseRevisions(body)
+                    ?? throw new UpstreamException("CodePipeline", FailureKind.Transient,
+                        "GetPipelineExecution answered 200 with a body that is not a pipeline execution", RequestBudget.DefaultRetryAfter);
             }
             var error = MapError(response.StatusCode, Deserialize(body, CodePipelineJson.Default.AwsJsonError), execution);
             // Credentials revoked or expired early: drop them so the retry assumes the role again.
-            if (error.Message.Contains("ExpiredToken", StringComparison.Ordinal) && credentials is RefreshingAWSCredentials refreshing)
-                refreshing.ClearCredentials();
+            if (error.Message.Contains("ExpiredToken", StringComparison.Ordinal) && credentials is RoleCredentials role)
+                role.Invalidate(used!);
             throw error;
         }
     }
 
     /// <summary>Fetch (or refresh) credentials outside the HTTP call, so an STS failure is reported as one.</summary>
-    private static async Task EnsureCredentialsAsync(AWSCredentials credentials)
+    private static async Task<ImmutableCredentials?> EnsureCredentialsAsync(AWSCredentials credentials, CancellationToken ct)
     {
+        if (credentials is RoleCredentials role) return await role.EnsureAsync(ct).ConfigureAwait(false);
         try
         {
-            await credentials.GetCredentialsAsync().ConfigureAwait(false);
+            return await credentials.GetCredentialsAsync().WaitAsync(ct).ConfigureAwait(false);
         }
-        catch (AmazonServiceException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            var throttled = ex.ErrorCode is "Throttling" or "ThrottlingException" or "RequestLimitExceeded" || (int)ex.StatusCode >= 500;
-            throw new UpstreamException("STS", throttled ? FailureKind.Transient : FailureKind.Misconfigured,
-                $"AssumeRole failed: {ex.ErrorCode ?? ex.StatusCode.ToString()}", inner: ex);
-        }
-        catch (AmazonClientException ex)
-        {
-            throw new UpstreamException("STS", FailureKind.Transient, "AWS credentials could not be obtained", inner: ex);
-        }
-        catch (Azure.Identity.CredentialUnavailableException ex)
-        {
-            throw new UpstreamException("Entra ID", FailureKind.Misconfigured, "no managed identity is available for Aws:WebIdentityAudience", inner: ex);
-        }
-        catch (Azure.Identity.AuthenticationFailedException ex)
-        {
-            throw new UpstreamException("Entra ID", FailureKind.Transient, "the managed identity's token for Aws:WebIdentityAudience could not be obtained", inner: ex);
+            throw ex is AmazonClientException
+                ? new UpstreamException("AWS", FailureKind.Transient, "AWS credentials could not be obtained", RequestBudget.DefaultRetryAfter, ex)
+                : StsErrors.Map("AssumeRole", ex);
         }
     }
 
@@ -144,6 +133,47 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
         };
         return new UpstreamException("CodePipeline", kind, what);
     }
+
+    /// <summary>
+    /// The execution's artifact revisions, or null when the body is not a GetPipelineExecution answer at all (empty,
+    /// truncated, HTML, nested past the reader's limit, <c>pipelineExecution</c> or <c>artifactRevisions</c> of the
+    /// wrong type): that is an upstream failure, never "no sources". Each revision is read on its own and a field of
+    /// the wrong type reads as absent, so one malformed revision is skipped (by the resolver, with its reason) while
+    /// its valid siblings are still posted.
+    /// </summary>
+    internal static List<ArtifactRevision>? ParseRevisions(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("pipelineExecution", out var execution)
+                || execution.ValueKind != JsonValueKind.Object)
+                return null;
+            if (!execution.TryGetProperty("artifactRevisions", out var revisions) || revisions.ValueKind == JsonValueKind.Null)
+                return [];
+            if (revisions.ValueKind != JsonValueKind.Array) return null;
+            var list = new List<ArtifactRevision>(revisions.GetArrayLength());
+            var index = 0;
+            foreach (var revision in revisions.EnumerateArray())
+            {
+                index++;
+                list.Add(new ArtifactRevision(
+                    Text(revision, "name") ?? $"(malformed artifact revision #{index})",
+                    Text(revision, "revisionId"), Text(revision, "revisionUrl"), Text(revision, "revisionSummary")));
+            }
+            return list;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
 
     private static T? Deserialize<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
     {

@@ -9,21 +9,6 @@ internal sealed record GetPipelineExecutionRequest(
     [property: JsonPropertyName("pipelineName")] string PipelineName,
     [property: JsonPropertyName("pipelineExecutionId")] string PipelineExecutionId);
 
-internal sealed record GetPipelineExecutionResponse(
-    [property: JsonPropertyName("pipelineExecution")] PipelineExecution? PipelineExecution);
-
-internal sealed record PipelineExecution(
-    [property: JsonPropertyName("pipelineName")] string? PipelineName,
-    [property: JsonPropertyName("pipelineExecutionId")] string? PipelineExecutionId,
-    [property: JsonPropertyName("status")] string? Status,
-    [property: JsonPropertyName("artifactRevisions")] List<ArtifactRevisionWire>? ArtifactRevisions);
-
-internal sealed record ArtifactRevisionWire(
-    [property: JsonPropertyName("name")] string? Name,
-    [property: JsonPropertyName("revisionId")] string? RevisionId,
-    [property: JsonPropertyName("revisionSummary")] string? RevisionSummary,
-    [property: JsonPropertyName("revisionUrl")] string? RevisionUrl);
-
 /// <summary>AWS JSON protocol errors: <c>{"__type": "[namespace#]Name", "message"|"Message": "..."}</c>.</summary>
 internal sealed record AwsJsonError(
     [property: JsonPropertyName("__type")] string? Type,
@@ -32,6 +17,5 @@ internal sealed record AwsJsonError(
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.AllowReadingFromString)]
 [JsonSerializable(typeof(GetPipelineExecutionRequest))]
-[JsonSerializable(typeof(GetPipelineExecutionResponse))]
 [JsonSerializable(typeof(AwsJsonError))]
 internal sealed partial class CodePipelineJson : JsonSerializerContext;

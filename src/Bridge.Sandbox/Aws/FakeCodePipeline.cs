@@ -14,7 +14,7 @@ namespace Bridge.Sandbox;
 /// (<c>com.amazon.coral.service#...</c>); the bridge must strip anything up to <c>#</c>, as the AWS SDKs do.
 /// Modelled exceptions (<c>PipelineNotFoundException</c>, ...) come without a namespace.
 /// </remarks>
-public sealed class FakeCodePipeline : LoopbackServer
+public sealed partial class FakeCodePipeline : LoopbackServer
 {
     public const string ContentType = "application/x-amz-json-1.1";
     public const string GetPipelineExecutionTarget = "CodePipeline_20150709.GetPipelineExecution";
@@ -33,6 +33,13 @@ public sealed class FakeCodePipeline : LoopbackServer
     /// <summary>The account the pipelines live in (used in error messages).</summary>
     public string AccountId { get; }
 
+    /// <summary>
+    /// The region this endpoint serves: a request signed for another region is refused as the real regional endpoint
+    /// refuses it (<c>InvalidSignatureException</c> "Credential should be scoped to a valid region"). Null: any region
+    /// (one fake standing in for every regional endpoint), still refusing a scope that is not a region at all.
+    /// </summary>
+    public string? Region { get; set; }
+
     /// <summary>The signer of every accepted request, in arrival order.</summary>
     public IReadOnlyList<RecordedSigV4> Signers => _signers.ToArray();
 
@@ -45,6 +52,13 @@ public sealed class FakeCodePipeline : LoopbackServer
     /// <summary>400 <c>AccessDeniedException</c>: the role lacks <c>codepipeline:GetPipelineExecution</c>.</summary>
     public static CannedResponseFault AccessDenied(string principalArn = "arn:aws:sts::123456789012:assumed-role/bridge/session", string pipelineArn = "arn:aws:codepipeline:us-east-1:123456789012:pipeline") =>
         Error(400, Coral + "AccessDeniedException", $"User: {principalArn} is not authorized to perform: codepipeline:GetPipelineExecution on resource: {pipelineArn} because no identity-based policy allows the codepipeline:GetPipelineExecution action");
+
+    /// <summary>
+    /// 200 with <paramref name="body"/> as it stands (x-amz-json-1.1): a truncated, empty, HTML or wrong-typed answer,
+    /// as a misbehaving front end or proxy produces. The bridge must not read it as "no sources".
+    /// </summary>
+    public static CannedResponseFault Answer200(string body, string contentType = ContentType) =>
+        Fault.Respond(200, body, contentType).WithHeader("x-amzn-RequestId", Guid.NewGuid().ToString());
 
     /// <summary>Adds or replaces an execution; its pipeline becomes known.</summary>
     public void AddExecution(string pipelineName, string executionId, string status, params SeededRevision[] revisions)
@@ -65,6 +79,13 @@ public sealed class FakeCodePipeline : LoopbackServer
                 _ => "InvalidSignatureException",
             };
             await WriteErrorAsync(request.Response, 400, Coral + type, auth.Message).ConfigureAwait(false);
+            return;
+        }
+
+        var scopeRegion = auth.Credential!.Region;
+        if (!RegionPattern().IsMatch(scopeRegion) || (Region is { } served && served != scopeRegion))
+        {
+            await WriteErrorAsync(request.Response, 400, Coral + "InvalidSignatureException", $"Credential should be scoped to a valid region, not '{scopeRegion}'. ").ConfigureAwait(false);
             return;
         }
 
@@ -145,6 +166,9 @@ public sealed class FakeCodePipeline : LoopbackServer
 
     private static string? StringProperty(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d+$")]
+    private static partial System.Text.RegularExpressions.Regex RegionPattern();
 
     private static CannedResponseFault Error(int status, string type, string message) =>
         Fault.Respond(status, ResponseWriter.JsonObject(("__type", type), ("message", message)), ContentType)

@@ -57,6 +57,30 @@ public sealed partial class FakeSts : LoopbackServer
     /// <summary>400 <c>Throttling</c> "Rate exceeded".</summary>
     public static CannedResponseFault Throttling() => Error(400, "Throttling", "Rate exceeded");
 
+    /// <summary>
+    /// 400 <c>IDPCommunicationError</c>: STS could not reach the identity provider to check a web identity token.
+    /// AWS documents it as transient ("retry the request").
+    /// </summary>
+    public static CannedResponseFault IdpCommunicationError() => Error(400, "IDPCommunicationError", "The request could not be fulfilled because the identity provider (IDP) that was asked to verify the incoming identity token could not be reached. This is often a transient error caused by network conditions. Retry the request a limited number of times.");
+
+    /// <summary>400 <c>ExpiredTokenException</c>: the web identity token has expired (get a fresh one and retry).</summary>
+    public static CannedResponseFault ExpiredToken() => Error(400, "ExpiredTokenException", "Token expired: current date/time must be before the expiration date/time.");
+
+    /// <summary>403 <c>RegionDisabledException</c>: STS is not activated in the region of the endpoint.</summary>
+    public static CannedResponseFault RegionDisabled() => Error(403, "RegionDisabledException", "STS is not activated in this region for account. Your account administrator can activate STS in this region using the IAM Console.");
+
+    /// <summary>403 <c>IDPRejectedClaim</c>: the identity provider rejected the claim (trust policy or token claims).</summary>
+    public static CannedResponseFault IdpRejectedClaim() => Error(403, "IDPRejectedClaim", "Token claims were rejected by the identity provider.");
+
+    /// <summary>200 with <paramref name="body"/> as it stands: broken XML, an empty body, an HTML page from a proxy.</summary>
+    public static CannedResponseFault Answer200(string body, string contentType = XmlContentType) => Fault.Respond(200, body, contentType);
+
+    /// <summary>
+    /// When set, issued credentials expire this long after the call whatever <c>DurationSeconds</c> asked for: models
+    /// credentials that arrive with little time left (a clock ahead of the bridge's, a short role session).
+    /// </summary>
+    public TimeSpan? IssuedLifetime { get; set; }
+
     /// <summary>503 <c>ServiceUnavailable</c>.</summary>
     public static CannedResponseFault ServiceUnavailable() => Error(503, "ServiceUnavailable", "Service is unavailable. Please try again later.");
 
@@ -72,7 +96,14 @@ public sealed partial class FakeSts : LoopbackServer
     protected override Task HandleAsync(IncomingRequest request)
     {
         var parameters = ReadParameters(request);
-        return Optional(parameters, "Action") switch
+        var action = Optional(parameters, "Action");
+        // The Query protocol routes on Action and Version together: another (or no) Version is an unknown operation.
+        if (!string.IsNullOrEmpty(action) && Optional(parameters, "Version") is var version && version != "2011-06-15")
+        {
+            return WriteErrorAsync(request.Response, 400, "InvalidAction", $"Could not find operation {action} for version {version ?? "NO_VERSION_SPECIFIED"}");
+        }
+
+        return action switch
         {
             null or "" => WriteErrorAsync(request.Response, 400, "MissingAction", "Missing Action"),
             AssumeRoleAction => AssumeRoleAsync(request, AssumeRoleAction, parameters),
@@ -137,7 +168,8 @@ public sealed partial class FakeSts : LoopbackServer
             return;
         }
 
-        var duration = parameters.TryGetValue("DurationSeconds", out var seconds) ? TimeSpan.FromSeconds(int.Parse(seconds.ToString(), CultureInfo.InvariantCulture)) : CredentialLifetime;
+        var duration = IssuedLifetime
+            ?? (parameters.TryGetValue("DurationSeconds", out var seconds) ? TimeSpan.FromSeconds(int.Parse(seconds.ToString(), CultureInfo.InvariantCulture)) : CredentialLifetime);
         var issued = Issue(call.RoleArn!, call.RoleSessionName!, request.Time + duration);
         _calls.Enqueue(call with { IssuedAccessKeyId = issued.AccessKeyId });
 

@@ -92,6 +92,13 @@ public sealed class FakeManagedIdentity : LoopbackServer
         }
     }
 
+    /// <summary>
+    /// An error answer in the endpoint's own shape (<c>{"statusCode":..,"message":..,"correlationId":..}</c>), for
+    /// example 500 while the platform's identity service is failing or 429 when it throttles.
+    /// </summary>
+    public static CannedResponseFault Failing(int status = 500, string message = "An unexpected error occured while fetching the AAD Token.") =>
+        Fault.Respond(status, ResponseWriter.JsonObject(("statusCode", status.ToString(CultureInfo.InvariantCulture)), ("message", message), ("correlationId", Guid.NewGuid().ToString())));
+
     protected override Task HandleAsync(IncomingRequest request)
     {
         var query = request.Request.Query;

@@ -46,7 +46,7 @@ public sealed class SecretlessAwsTests(ManagedIdentityFixture identity) : IAsync
         Assert.Equal(("AssumeRoleWithWebIdentity", Role), (call.Action, call.RoleArn));
         Assert.True(call.Succeeded);
         Assert.Null(call.CallerAccessKeyId); // unsigned: the bridge holds no AWS key
-        Assert.Equal("codepipeline-github-bridge-111122223333", call.RoleSessionName);
+        Assert.Equal("codepipeline-github-bridge", call.RoleSessionName); // one session per role: no account in it
         Assert.Equal(call.IssuedAccessKeyId, Assert.Single(_h.CodePipeline.Signers).AccessKeyId);
         Assert.DoesNotContain(_h.Sts.Requests, r => r.Body.Contains(TestSecrets.BaseAccessKeyId));
 
