@@ -38,6 +38,7 @@ public static class GitHubServiceCollectionExtensions
             .Validate(o => o.TokenCacheTtl >= TimeSpan.Zero, "GitHub:TokenCacheTtl must not be negative (00:00:00 reads the secret for every event).")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GitHubOptions>, GitHubCredentialsValidator>();
+        services.AddSingleton<IValidateOptions<GitHubOptions>, GitHubHostNamesCheck>();
 
         services.AddTransient<JsonContentTypeHandler>();
         services.AddTransient<GitHubRedirectHandler>();

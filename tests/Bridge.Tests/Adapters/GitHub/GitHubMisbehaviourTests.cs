@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Bridge.Adapters.GitHub;
 using Bridge.Sandbox;
 using Bridge.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bridge.Tests.Adapters.GitHub;
@@ -187,5 +188,15 @@ public sealed class GitHubMisbehaviourTests : IAsyncLifetime
         Assert.InRange(wait!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         clock.Advance(TimeSpan.FromHours(1));
         Assert.NotNull((await gate.EnterAsync("lane", CancellationToken.None)).Slot);
+    }
+
+    // Row 16: an API reached through another name without GitHub:Host skips every revision: say so at start-up.
+    [Fact]
+    public async Task An_API_name_that_is_no_web_host_is_warned_about_at_start_up()
+    {
+        await using var h = await BridgeHarness.StartAsync(o => o.Settings["GitHub:Host"] = null);
+        Assert.Equal(["127.0.0.1"], h.App.Services.GetRequiredService<GitHubHosts>().WebHosts());
+        Assert.Contains(h.Logs.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+            && r.Message.Contains("GitHub:Host", StringComparison.Ordinal) && r.Message.Contains("127.0.0.1", StringComparison.Ordinal));
     }
 }
