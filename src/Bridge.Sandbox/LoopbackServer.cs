@@ -175,7 +175,7 @@ public abstract class LoopbackServer : IAsyncDisposable
             if (AcceptsFaults(context.Request) && NextFault() is { } fault)
             {
                 using var faultCancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
-                if (await fault.ApplyAsync(context, faultCancellation.Token).ConfigureAwait(false))
+                if (await fault.ApplyAsync(context, Time, faultCancellation.Token).ConfigureAwait(false))
                 {
                     return;
                 }

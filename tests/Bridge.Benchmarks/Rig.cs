@@ -69,6 +69,7 @@ internal sealed class Rig : IAsyncDisposable
             },
         };
         options.Settings["GitHub:MaxWritesPerMinute"] = o.MaxWritesPerMinute.ToString(CultureInfo.InvariantCulture);
+        options.Settings["GitHub:MaxWritesPerHour"] = "2147483647"; // lifted like the minute's
         options.Settings["GitHub:MaxConcurrentWrites"] = o.MaxConcurrentWrites.ToString(CultureInfo.InvariantCulture);
         options.Settings["Logging:LogLevel:Default"] = "Warning";
         if (o.Tables is { } tables)

@@ -24,6 +24,13 @@ public sealed class GitHubOptions : GitHubHostOptions
     [Range(1, 100_000)]
     public int MaxWritesPerMinute { get; set; } = 80;
 
+    /// <summary>
+    /// At most this many status writes an hour per token (GitHub's secondary limit is 500 content-creating requests an
+    /// hour), independent of the minute's: whichever runs out first binds.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MaxWritesPerHour { get; set; } = 500;
+
     public IEnumerable<(string Prefix, GitHubHostOptions Host)> AllHosts() =>
         new[] { ("GitHub", (GitHubHostOptions)this) }.Concat(Enterprise.Select((h, i) => ($"GitHub:Enterprise:{i}", h)));
 }

@@ -34,7 +34,19 @@ public sealed class GitHubAppTokenProvider(
         try
         {
             if (!refresh && Fresh(installation) is { } justMade) return justMade;
-            var token = await Call("create an installation token", refresh, app => app.GitHubApps.CreateInstallationToken(installation), ct).ConfigureAwait(false);
+            AccessToken token;
+            try
+            {
+                token = await Call("create an installation token", refresh, app => app.GitHubApps.CreateInstallationToken(installation), ct).ConfigureAwait(false);
+            }
+            catch (UpstreamException ex) when (ex.InnerException is ApiException { StatusCode: System.Net.HttpStatusCode.NotFound } && !installationIds.ContainsKey(owner))
+            {
+                // A looked-up installation is gone (the app was reinstalled: a new id): look it up again, once.
+                _installations.TryRemove(new KeyValuePair<string, long>(owner, installation));
+                _tokens.TryRemove(installation, out _);
+                installation = await InstallationAsync(owner, repository, ct).ConfigureAwait(false);
+                token = await Call("create an installation token", false, app => app.GitHubApps.CreateInstallationToken(installation), ct).ConfigureAwait(false);
+            }
             _tokens[installation] = token;
             return token.Token;
         }
@@ -67,26 +79,37 @@ public sealed class GitHubAppTokenProvider(
 
     private async Task<T> Call<T>(string what, bool refreshKey, Func<IGitHubClient, Task<T>> call, CancellationToken ct)
     {
-        var jwt = await AppJwtAsync(refreshKey, ct).ConfigureAwait(false);
-        var client = GitHubClientFactory.Create(apiBaseUrl, jwt, handlerFactory);
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            return await call(client).WaitAsync(ct).ConfigureAwait(false);
-        }
-        catch (ApiException ex)
-        {
-            var status = (int)ex.StatusCode;
-            var message = ex.ApiError?.Message ?? ex.Message;
-            throw new UpstreamException("GitHub App", status >= 500 || status == 429 ? FailureKind.Transient : FailureKind.Misconfigured, status switch
+            var jwt = await AppJwtAsync(refreshKey || attempt > 0, ct).ConfigureAwait(false);
+            var client = GitHubClientFactory.Create(apiBaseUrl, jwt, handlerFactory);
+            try
             {
-                401 => $"GitHub refused the app's JWT trying to {what} (check the app id and its private key): {message}",
-                404 => $"the GitHub App {appId} could not {what}: not installed there, or no access ({message})",
-                _ => $"the GitHub App {appId} could not {what}: {status} {message}",
-            }, inner: ex);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException && !ct.IsCancellationRequested)
-        {
-            throw new UpstreamException("GitHub App", FailureKind.Transient, $"GitHub could not be reached to {what}", inner: ex);
+                return await call(client).WaitAsync(ct).ConfigureAwait(false);
+            }
+            catch (ApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Unauthorized && attempt == 0 && !refreshKey)
+            {
+                // GitHub refused the JWT: the key may have been rotated in Key Vault. Read it again once, now, not after the cache TTL.
+            }
+            catch (ApiException ex)
+            {
+                var status = (int)ex.StatusCode;
+                var message = ex.ApiError?.Message ?? ex.Message;
+                throw new UpstreamException("GitHub App", status >= 500 || status == 429 ? FailureKind.Transient : FailureKind.Misconfigured, status switch
+                {
+                    401 => $"GitHub refused the app's JWT trying to {what} (check the app id and its private key, {privateKey.Name}): {message}",
+                    404 => $"the GitHub App {appId} could not {what}: not installed there, or no access ({message})",
+                    _ => $"the GitHub App {appId} could not {what}: {status} {message}",
+                }, inner: ex);
+            }
+            catch (GitHubRedirectException ex)
+            {
+                throw new UpstreamException("GitHub App", FailureKind.Misconfigured, ex.Message, inner: ex);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException && !ct.IsCancellationRequested)
+            {
+                throw new UpstreamException("GitHub App", FailureKind.Transient, $"GitHub could not be reached to {what}", inner: ex);
+            }
         }
     }
 
@@ -116,7 +139,22 @@ public sealed class GitHubAppTokenProvider(
         catch (Exception ex) when (ex is ArgumentException or CryptographicException)
         {
             rsa.Dispose();
-            throw new UpstreamException("GitHub App", FailureKind.Misconfigured, $"{privateKey.Name} is not an RSA private key in PEM form");
+            // Never the value: only what it looks like.
+            var hint = pem.Contains("\\n", StringComparison.Ordinal)
+                ? ": it holds literal \\n sequences where a PEM has line breaks (store the key file itself, for example with az keyvault secret set --file key.pem)"
+                : "";
+            throw new UpstreamException("GitHub App", FailureKind.Misconfigured, $"{privateKey.Name} is not an RSA private key in PEM form{hint}");
+        }
+        try
+        {
+            // A public key imports fine but cannot sign: find out here, not as a 500 on every event.
+            rsa.SignData([0], HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
+        catch (CryptographicException)
+        {
+            rsa.Dispose();
+            throw new UpstreamException("GitHub App", FailureKind.Misconfigured,
+                $"{privateKey.Name} holds a public key, which cannot sign: the GitHub App needs its private key (the .pem downloaded from the app's settings)");
         }
         var parsed = new ParsedKey(pem, new RsaSecurityKey(rsa));
         Volatile.Write(ref _signingKey, parsed);

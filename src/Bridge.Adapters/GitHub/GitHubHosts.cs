@@ -14,6 +14,12 @@ public sealed class GitHubHosts(IReadOnlyList<GitHubHost> hosts) : IStatusPublis
 
     public IReadOnlyList<GitHubHost> All => hosts;
 
+    /// <summary>
+    /// The web hosts whose revisions get statuses (github.com, each Enterprise Server's host), for the deep health check:
+    /// a revision naming any other host is skipped.
+    /// </summary>
+    public IReadOnlyList<string> WebHosts() => [.. hosts.Select(h => h.Options.WebHost)];
+
     public Task<PublishResult> PublishAsync(GitHubRevision revision, CommitStatus status, CancellationToken ct) =>
         _byHost.TryGetValue(revision.Host, out var host)
             ? host.Publisher.PublishAsync(revision, status, ct)

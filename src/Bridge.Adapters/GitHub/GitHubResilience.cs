@@ -28,14 +28,18 @@ internal static class GitHubResilience
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             ShouldRetryAfterHeader = true,
-            ShouldHandle = args => ValueTask.FromResult(ShouldRetryGitHub(args.Outcome)),
+            ShouldHandle = args => ValueTask.FromResult(ShouldRetryGitHub(args.Outcome, args.Context.GetRequestMessage())),
         });
         builder.AddTimeout(budget.Attempt);
     }
 
-    public static bool ShouldRetryGitHub(Outcome<HttpResponseMessage> outcome)
+    /// <param name="request">
+    /// The request. A status POST that timed out or lost its connection may have created its status: it is not
+    /// retried here but handed back, so the publisher can look at GitHub before it posts again.
+    /// </param>
+    public static bool ShouldRetryGitHub(Outcome<HttpResponseMessage> outcome, HttpRequestMessage? request = null)
     {
-        if (outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException) return true;
+        if (outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException) return !IsStatusCreate(request);
         if (outcome.Result is not { } r) return false;
         var status = (int)r.StatusCode;
         if (status is 500 or 502 or 503 or 504 or 408) return true;
@@ -43,4 +47,9 @@ internal static class GitHubResilience
             return r.Headers.RetryAfter?.Delta is { } wait && wait <= LongestWaitInRequest;
         return false;
     }
+
+    /// <summary><c>POST …/repos/{owner}/{repo}/statuses/{sha}</c>: a write that is not idempotent.</summary>
+    public static bool IsStatusCreate(HttpRequestMessage? request) =>
+        request is { RequestUri: { } uri } && request.Method == HttpMethod.Post
+        && uri.AbsolutePath.Contains("/repos/", StringComparison.Ordinal) && uri.AbsolutePath.Contains("/statuses/", StringComparison.Ordinal);
 }

@@ -38,16 +38,27 @@ public static class GitHubServiceCollectionExtensions
             .Validate(o => o.TokenCacheTtl >= TimeSpan.Zero, "GitHub:TokenCacheTtl must not be negative (00:00:00 reads the secret for every event).")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GitHubOptions>, GitHubCredentialsValidator>();
+        services.AddSingleton<IValidateOptions<GitHubOptions>, GitHubHostNamesCheck>();
 
         services.AddTransient<JsonContentTypeHandler>();
-        services.AddHttpClient(GitHubHttpClient)
-            .AddHttpMessageHandler<JsonContentTypeHandler>()
-            .AddResilienceHandler("github", (builder, context) =>
+        services.AddTransient<GitHubRedirectHandler>();
+        var github = services.AddHttpClient(GitHubHttpClient)
+            // Redirects are followed by GitHubRedirectHandler, on the same host and with the credential; never by .NET,
+            // which drops the credential (GitHub then answers 401) and would follow to any host.
+            .ConfigurePrimaryHttpMessageHandler((handler, _) =>
+            {
+                if (handler is SocketsHttpHandler sockets) sockets.AllowAutoRedirect = false;
+                else if (handler is HttpClientHandler client) client.AllowAutoRedirect = false;
+            })
+            .AddHttpMessageHandler<JsonContentTypeHandler>();
+        github.AddResilienceHandler("github", (builder, context) =>
                 GitHubResilience.Configure(builder, context.ServiceProvider.GetRequiredService<RequestBudget>()));
+        // Inside the resilience handler: the hops of one redirect are one attempt.
+        github.AddHttpMessageHandler<GitHubRedirectHandler>();
         services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
-            return new GitHubRateGate(sp.GetRequiredService<TimeProvider>(), o.MaxConcurrentWrites, o.MaxWritesPerMinute);
+            return new GitHubRateGate(sp.GetRequiredService<TimeProvider>(), o.MaxConcurrentWrites, o.MaxWritesPerMinute, o.MaxWritesPerHour);
         });
         services.TryAddSingleton(CreateGitHubHosts);
         services.TryAddSingleton<IStatusPublisher>(sp => sp.GetRequiredService<GitHubHosts>());
@@ -80,7 +91,7 @@ public static class GitHubServiceCollectionExtensions
             IGitHubTokenProvider tokens = host.AppId is { } appId
                 ? new GitHubAppTokenProvider(appId, secret, host.InstallationIds, host.ApiBaseUrl, Handler, time)
                 : new PatTokenProvider(secret);
-            var publisher = new OctokitStatusPublisher(tokens, host.ApiBaseUrl, Handler, sp.GetRequiredService<GitHubRateGate>(), time);
+            var publisher = new OctokitStatusPublisher(tokens, host.ApiBaseUrl, Handler, sp.GetRequiredService<GitHubRateGate>(), time, sp.GetRequiredService<RequestBudget>());
             return new GitHubHost(prefix, host, secret, tokens, publisher);
         }).ToList());
     }

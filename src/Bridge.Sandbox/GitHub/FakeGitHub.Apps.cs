@@ -105,6 +105,12 @@ public sealed partial class FakeGitHub
             installationId, app, owner, AccountId(owner), accountType, new ReadOnlyDictionary<string, string>(granted), Time.GetUtcNow());
     }
 
+    /// <summary>
+    /// The app is uninstalled from the account (as before a reinstall, which gets a new id): the installation is gone
+    /// (404) and its tokens stop working (401 "Bad credentials").
+    /// </summary>
+    public void RemoveInstallation(long installationId) => _installations.TryRemove(installationId, out _);
+
     /// <summary>The token stops working before it expires (401 "Bad credentials"), as after <c>DELETE /installation/token</c>.</summary>
     public void RevokeInstallationToken(string token)
     {

@@ -28,6 +28,8 @@ public sealed partial class FakeGitHub : LoopbackServer
     private readonly ConcurrentDictionary<string, byte> _repositories = new(StringComparer.OrdinalIgnoreCase);
     private readonly CommitStatusStore _statuses = new();
     private readonly RateLimitWindow _rateLimit;
+    private readonly ConcurrentDictionary<string, string> _renames = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<byte> _unreadableCreatedAnswers = new();
 
     /// <param name="options">Listening, clock and recording options.</param>
     /// <param name="pathPrefix">"" (github.com style) or for example "/api/v3" (GitHub Enterprise Server style).</param>
@@ -83,6 +85,38 @@ public sealed partial class FakeGitHub : LoopbackServer
             .WithHeader("x-ratelimit-used", limit.ToString(CultureInfo.InvariantCulture))
             .WithHeader("x-ratelimit-resource", "core");
 
+    /// <summary>200 text/html from a proxy in front of GitHub: a 2xx that created nothing.</summary>
+    public static CannedResponseFault ProxyHtml200() =>
+        Fault.Respond(200, "<!DOCTYPE html><html><body><h1>Welcome</h1></body></html>", "text/html; charset=utf-8");
+
+    /// <summary>202 Accepted with an empty body: a 2xx that is not a created status.</summary>
+    public static CannedResponseFault Accepted202Empty() => Fault.Respond(202, "", "application/json; charset=utf-8");
+
+    /// <summary>A redirect (307 by default) to <paramref name="location"/>, for example another host.</summary>
+    public static CannedResponseFault RedirectTo(Uri location, int status = 307) =>
+        Fault.Respond(status, ResponseWriter.JsonObject(("message", "Temporary Redirect"), ("url", location.AbsoluteUri), ("documentation_url", "https://docs.github.com/rest")))
+            .WithHeader("Location", location.AbsoluteUri);
+
+    /// <summary>
+    /// A standing slowness of status creation: the status is recorded at once (GitHub keeps it), the 201 comes this much
+    /// later on the server's clock. Null: answer at once.
+    /// </summary>
+    public TimeSpan? CreateAnswerDelay { get; set; }
+
+    /// <summary>The next status creation records the status and answers 201 with a body that is not JSON.</summary>
+    public void EnqueueUnreadableCreatedAnswer() => _unreadableCreatedAnswers.Enqueue(0);
+
+    /// <summary>
+    /// The repository <paramref name="from"/> ("owner/repo") was renamed or transferred to <paramref name="to"/>: requests
+    /// under the old name get 301 (GET) or 307 (POST) with Location on this host, as GitHub answers.
+    /// </summary>
+    public void RenameRepository(string from, string to)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(from);
+        ArgumentException.ThrowIfNullOrEmpty(to);
+        _renames[from] = to;
+    }
+
     public void AcceptToken(string token)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
@@ -114,9 +148,9 @@ public sealed partial class FakeGitHub : LoopbackServer
             return false;
         }
 
-        var rest = path.AsSpan(PathPrefix.Length);
-        return rest.Equals("/app", StringComparison.Ordinal) || rest.StartsWith("/app/", StringComparison.Ordinal)
-            || (rest.EndsWith("/installation", StringComparison.Ordinal) && !rest.StartsWith("/installation", StringComparison.Ordinal));
+        // Matched segment by segment, never by suffix: only GitHub's own routes are app requests.
+        var segments = path[PathPrefix.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments is ["app", ..] or ["repos", _, _, "installation"];
     }
 
     protected override Task HandleAsync(IncomingRequest request)
@@ -127,12 +161,24 @@ public sealed partial class FakeGitHub : LoopbackServer
             return NotFoundAsync(request.Response);
         }
 
+        // Like GitHub: every route under the API wants credentials; which ones is each route's business.
+        if (string.IsNullOrEmpty(request.Header("Authorization")))
+        {
+            return WriteErrorAsync(request.Response, 401, "Requires authentication", "https://docs.github.com/rest");
+        }
+
         var segments = path[PathPrefix.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
         var post = HttpMethods.IsPost(request.Request.Method);
         var get = HttpMethods.IsGet(request.Request.Method);
+        if (segments is ["repos", var from, var named, ..] && _renames.TryGetValue($"{from}/{named}", out var renamed))
+        {
+            return MovedAsync(request, segments, renamed);
+        }
+
         return segments switch
         {
             ["repos", var owner, var repo, "statuses", var sha] when post => CreateStatusAsync(request, owner, repo, sha),
+            ["repos", var owner, var repo, "commits", var gitRef, "statuses"] when get => ListStatusesAsync(request, owner, repo, gitRef),
             ["user"] when get => UserAsync(request),
             ["app"] when get => GetAppAsync(request),
             ["app", "installations", var id] when get => GetInstallationAsync(request, id),
@@ -195,10 +241,67 @@ public sealed partial class FakeGitHub : LoopbackServer
             return;
         }
 
+        // The status exists from here on, whatever becomes of the answer.
+        if (CreateAnswerDelay is { } slow)
+        {
+            await Task.Delay(slow, Time, request.Response.HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+
         _rateLimit.Consume().WriteHeaders(request.Response);
         request.Response.Headers.Location = StatusUrl(status);
         request.Response.Headers["x-github-request-id"] = RequestId(status.Sequence);
+        if (_unreadableCreatedAnswers.TryDequeue(out _))
+        {
+            await ResponseWriter.WriteTextAsync(request.Response, 201, ResponseWriter.Json, "<html><body>upstream connect error</body></html>").ConfigureAwait(false);
+            return;
+        }
+
         await ResponseWriter.WriteJsonAsync(request.Response, 201, status, WriteStatus).ConfigureAwait(false);
+    }
+
+    /// <summary>GET the statuses of a ref, newest first (GitHub's order), every context.</summary>
+    private async Task ListStatusesAsync(IncomingRequest request, string owner, string repo, string gitRef)
+    {
+        if (await AuthenticateAsync(request).ConfigureAwait(false) is not { } caller)
+        {
+            return;
+        }
+
+        if (!IsVisible(owner, repo) || !Grants(caller, owner, repo, "statuses", level: 1))
+        {
+            await NotFoundAsync(request.Response).ConfigureAwait(false);
+            return;
+        }
+
+        var statuses = _statuses.All
+            .Where(s => s.Owner.Equals(owner, StringComparison.OrdinalIgnoreCase) && s.Repo.Equals(repo, StringComparison.OrdinalIgnoreCase)
+                && s.Sha.Equals(gitRef, StringComparison.OrdinalIgnoreCase))
+            .Reverse()
+            .ToList();
+        _rateLimit.Consume().WriteHeaders(request.Response);
+        await ResponseWriter.WriteJsonAsync(request.Response, 200, statuses, (writer, list) =>
+        {
+            writer.WriteStartArray();
+            foreach (var status in list)
+            {
+                WriteStatus(writer, status);
+            }
+
+            writer.WriteEndArray();
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>A renamed or transferred repository: 301 for GET, 307 for anything else, to the same path under the new name.</summary>
+    private Task MovedAsync(IncomingRequest request, string[] segments, string renamed)
+    {
+        var rest = string.Join('/', segments.Skip(3));
+        var location = $"{ApiRoot}/repos/{renamed}{(rest.Length > 0 ? "/" + rest : "")}{request.Request.QueryString}";
+        var status = HttpMethods.IsGet(request.Request.Method) || HttpMethods.IsHead(request.Request.Method) ? 301 : 307;
+        request.Response.Headers.Location = location;
+        return ResponseWriter.WriteTextAsync(request.Response, status, ResponseWriter.Json, ResponseWriter.JsonObject(
+            ("message", status == 301 ? "Moved Permanently" : "Temporary Redirect"),
+            ("url", location),
+            ("documentation_url", "https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api#follow-redirects")));
     }
 
     private async Task UserAsync(IncomingRequest request)

@@ -47,6 +47,7 @@ public sealed class WorkerFixture : IAsyncLifetime
         var settings = Upstreams.Settings(Region);
         settings["GitHub__Token"] = TestSecrets.GitHubToken;
         settings["GitHub__MaxWritesPerMinute"] = "100000";
+        settings["GitHub__MaxWritesPerHour"] = "2147483647";
         settings["Aws__RoleArn"] = RoleArn;
         settings["AWS_ACCESS_KEY_ID"] = TestSecrets.AwsAccessKeyId;
         settings["AWS_SECRET_ACCESS_KEY"] = TestSecrets.AwsSecretAccessKey;

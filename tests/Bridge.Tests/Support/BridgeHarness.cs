@@ -87,6 +87,7 @@ public sealed class BridgeHarness : IAsyncDisposable
             },
         };
         bridge.Settings["GitHub:MaxWritesPerMinute"] = "100000";
+        bridge.Settings["GitHub:MaxWritesPerHour"] = "2147483647";
         bridge.Settings["Logging:LogLevel:Default"] = "Information";
         foreach (var (k, v) in options.Settings) bridge.Settings[k] = v;
         return new BridgeHarness(await LoopbackBridge.StartAsync(bridge));
