@@ -35,6 +35,7 @@ public sealed class StartupValidationTests
         { "no budget", new() { ["Bridge:RequestBudget"] = "00:00:00" }, "Bridge:RequestBudget must be above zero" },
         { "revision wait beyond the budget", new() { ["Bridge:RequestBudget"] = "00:00:02", ["Bridge:RevisionWaitBudget"] = "00:00:03" }, "Bridge:RevisionWaitBudget must be at least zero and below Bridge:RequestBudget" },
         { "relative vault", new() { ["KeyVault:VaultUri"] = "my-vault" }, "KeyVault:VaultUri must be an https URL" },
+        { "plain http vault", new() { ["KeyVault:VaultUri"] = "http://my-vault.vault.azure.net/" }, "KeyVault:VaultUri must be an https URL" },
         { "table name Table Storage refuses", new() { ["Ledger:TableName"] = "status-ledger" }, "Ledger:TableName must be 3 to 63 letters and digits" },
         { "both ledger endpoints", new() { ["Ledger:TableServiceUri"] = "https://acct.table.core.windows.net", ["Ledger:ConnectionString"] = "UseDevelopmentStorage=true" }, "not both" },
         { "bad context prefix", new() { ["Statuses:ContextPrefix"] = "ci pipeline" }, "Statuses:ContextPrefix may hold" },
