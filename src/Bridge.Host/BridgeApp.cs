@@ -23,6 +23,19 @@ public static class BridgeApp
             .ValidateOnStart();
 
         var app = builder.Build();
+        // Outermost of the app's own middleware, so inside ASP.NET Core's developer exception page (added in
+        // Development): no environment shows an error page that echoes the request's headers (x-functions-key).
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+            {
+                await BridgeHttp.WriteUnhandledAsync(context, ex, $"answering {context.Request.Method} {context.Request.Path}");
+            }
+        });
         var keyHash = new Lazy<byte[]>(() => BridgeHttp.KeyHash(app.Services.GetRequiredService<IOptions<BridgeOptions>>().Value.FunctionKey!));
         app.MapPost("/api/codepipeline-events", async (HttpContext context, PipelineEventHandler handler) =>
         {
