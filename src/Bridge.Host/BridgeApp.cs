@@ -19,7 +19,7 @@ public static class BridgeApp
         configure?.Invoke(builder);
         builder.Services.AddBridge(builder.Configuration);
         builder.Services.AddOptions<BridgeOptions>()
-            .Validate(o => !string.IsNullOrEmpty(o.FunctionKey), "Bridge:FunctionKey is required: the Kestrel host checks x-functions-key against it.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.FunctionKey), "Bridge:FunctionKey is required: the Kestrel host checks x-functions-key against it.")
             .ValidateOnStart();
 
         var app = builder.Build();

@@ -30,6 +30,7 @@ public sealed class StartupValidationTests
         { "malformed role", new() { ["Aws:RoleArn"] = "bridge-role" }, "Aws:RoleArn must look like" },
         { "malformed account map", new() { ["Aws:AccountRoleArns:12"] = "arn:aws:iam::111122223333:role/r" }, "12-digit account ids" },
         { "no function key", new() { ["Bridge:FunctionKey"] = null }, "Bridge:FunctionKey is required" },
+        { "blank function key", new() { ["Bridge:FunctionKey"] = "   " }, "Bridge:FunctionKey is required" },
         { "plain http GitHub", new() { ["GitHub:ApiBaseUrl"] = "http://github.example.com/api/v3" }, "https URL" },
         { "budget as long as EventBridge waits", new() { ["Bridge:RequestBudget"] = "00:00:05" }, "Bridge:RequestBudget must be above zero and below 00:00:05" },
         { "no budget", new() { ["Bridge:RequestBudget"] = "00:00:00" }, "Bridge:RequestBudget must be above zero" },
