@@ -192,4 +192,30 @@ public sealed class DeepHealthTests : IAsyncLifetime
         Assert.DoesNotContain(TestSecrets.FunctionKey, text);
         Assert.DoesNotContain("resolving the credential failed", text);
     }
+
+    /// <summary>A captive portal or proxy in front of GitHub: 200 with an HTML page where /user should be.</summary>
+    private sealed class HtmlForUser : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.RequestUri!.AbsolutePath.EndsWith("/user", StringComparison.Ordinal)
+                ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+                {
+                    Content = new StringContent("<!DOCTYPE html><html><body>Sign in to continue</body></html>", System.Text.Encoding.UTF8, "text/html"),
+                })
+                : base.SendAsync(request, cancellationToken);
+    }
+
+    [Fact]
+    public async Task GitHub_answering_html_fails_its_check_instead_of_the_whole_answer()
+    {
+        await using var h = await BridgeHarness.StartAsync(o =>
+        {
+            o.UseKeyVault = true;
+            o.Services = s => s.AddHttpClient(Bridge.Adapters.BridgeServiceCollectionExtensions.GitHubHttpClient).AddHttpMessageHandler(() => new HtmlForUser());
+        });
+        var (status, checks) = await Deep(h);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("fail", checks["GitHub: token on github.com"].Status);
+        Assert.Equal("pass", checks[VaultCheck].Status);
+    }
 }
