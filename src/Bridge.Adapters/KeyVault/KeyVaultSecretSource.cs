@@ -14,6 +14,7 @@ namespace Bridge.Adapters.KeyVault;
 public sealed class KeyVaultSecretSource(SecretClient secrets, string secretName, TimeSpan ttl, TimeProvider time, RequestBudget? budget = null) : ISecretSource
 {
     private const string Upstream = "Key Vault";
+    private const string Deleted = "KeyVault.SecretDeleted";
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(30);
     private readonly RequestBudget _budget = budget ?? RequestBudget.Default;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -45,7 +46,7 @@ public sealed class KeyVaultSecretSource(SecretClient secrets, string secretName
             {
                 return await ReadAsync(bounded.Token).ConfigureAwait(false);
             }
-            catch (UpstreamException ex) when (_value is { } stale && !ex.Message.Contains("does not exist", StringComparison.Ordinal))
+            catch (UpstreamException ex) when (_value is { } stale && !ex.Data.Contains(Deleted))
             {
                 return stale;
             }
@@ -93,7 +94,8 @@ public sealed class KeyVaultSecretSource(SecretClient secrets, string secretName
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            throw new UpstreamException(Upstream, FailureKind.Misconfigured, $"secret '{secretName}' does not exist in the vault");
+            // Deleted on purpose, most likely: the value read before is not used in its place.
+            throw new UpstreamException(Upstream, FailureKind.Misconfigured, $"secret '{secretName}' does not exist in the vault") { Data = { [Deleted] = true } };
         }
         catch (RequestFailedException ex)
         {
