@@ -19,10 +19,23 @@ public static class BridgeApp
         configure?.Invoke(builder);
         builder.Services.AddBridge(builder.Configuration);
         builder.Services.AddOptions<BridgeOptions>()
-            .Validate(o => !string.IsNullOrEmpty(o.FunctionKey), "Bridge:FunctionKey is required: the Kestrel host checks x-functions-key against it.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.FunctionKey), "Bridge:FunctionKey is required: the Kestrel host checks x-functions-key against it.")
             .ValidateOnStart();
 
         var app = builder.Build();
+        // Outermost of the app's own middleware, so inside ASP.NET Core's developer exception page (added in
+        // Development): no environment shows an error page that echoes the request's headers (x-functions-key).
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+            {
+                await BridgeHttp.WriteUnhandledAsync(context, ex, $"answering {context.Request.Method} {context.Request.Path}");
+            }
+        });
         var keyHash = new Lazy<byte[]>(() => BridgeHttp.KeyHash(app.Services.GetRequiredService<IOptions<BridgeOptions>>().Value.FunctionKey!));
         app.MapPost("/api/codepipeline-events", async (HttpContext context, PipelineEventHandler handler) =>
         {

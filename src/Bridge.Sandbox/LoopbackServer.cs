@@ -42,6 +42,9 @@ public abstract class LoopbackServer : IAsyncDisposable
     /// <summary>The certificate the fake serves HTTPS with, or null for plain HTTP.</summary>
     public virtual X509Certificate2? Certificate => null;
 
+    /// <summary>The certificate presented on each new TLS connection: <see cref="Certificate"/> unless a fake presents another (an untrusted one).</summary>
+    protected virtual X509Certificate2? PresentedCertificate => Certificate;
+
     /// <summary>Every request received since the last <see cref="ClearRequests"/>, in arrival order (empty when recording is off).</summary>
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
@@ -113,7 +116,10 @@ public abstract class LoopbackServer : IAsyncDisposable
             {
                 if (certificate is not null)
                 {
-                    listen.UseHttps(certificate);
+                    listen.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificateSelector = (_, _) => PresentedCertificate,
+                    });
                 }
             });
         });
@@ -127,6 +133,17 @@ public abstract class LoopbackServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         _baseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
         _app = app;
+    }
+
+    /// <summary>Stops listening, as a service that is down or unreachable: new connections are refused. Dispose still cleans up.</summary>
+    public async Task StopListeningAsync()
+    {
+        if (_app is { } app)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await app.StopAsync(grace.Token).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -16,6 +16,12 @@ public sealed class LedgerOptions
 
     public string TableName { get; set; } = DefaultTableName;
 
+    /// <summary>
+    /// True when the deployment created the table (the Bicep template sets <c>Ledger__TableProvisioned=true</c>): the
+    /// bridge then never tries to create it, which a table-scoped role may be refused. False: created on first use.
+    /// </summary>
+    public bool TableProvisioned { get; set; }
+
     /// <summary>Rows not written for this many days are removed by the daily clean-up (the Functions app's LedgerCleanup).</summary>
     public int RetentionDays { get; set; } = 30;
 }

@@ -81,7 +81,7 @@ public static class GitHubServiceCollectionExtensions
         HttpMessageHandler Handler() => handlers.CreateHandler(GitHubHttpClient);
         ISecretSource Secret(string? value, string? secretName) => value is { Length: > 0 }
             ? new ConfiguredSecret(secretName ?? "configured secret", value)
-            : new KeyVaultSecretSource(sp.GetRequiredService<SecretClient>(), secretName!, gh.TokenCacheTtl, time);
+            : new KeyVaultSecretSource(sp.GetRequiredService<SecretClient>(), secretName!, gh.TokenCacheTtl, time, sp.GetRequiredService<RequestBudget>());
 
         return new GitHubHosts(gh.AllHosts().Select(h =>
         {

@@ -39,13 +39,41 @@ public static class BridgeHttp
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // A bug, not bad input: logged with its stack, answered without it. EventBridge retries a 500.
-            context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Bridge.Http").LogError(ex, "Unhandled error while handling an event");
-            await WriteProblemAsync(context.Response, 500, "Internal error", "The bridge failed unexpectedly; the event will be retried. The log has the details.").ConfigureAwait(false);
+            await WriteUnhandledAsync(context, ex, "handling an event").ConfigureAwait(false);
             return;
         }
         await WriteResultAsync(context.Response, result).ConfigureAwait(false);
     }
+
+    /// <summary>How long EventBridge is asked to wait after the bridge failed unexpectedly, or a deep health check failed.</summary>
+    public static readonly TimeSpan FailureRetryAfter = RequestBudget.DefaultRetryAfter;
+
+    /// <summary>
+    /// A bug, not bad input: logged with its exception types and stack, never its messages (an SDK's message can hold a
+    /// header value, a token), and answered 500 with Retry-After and no details, in every environment.
+    /// </summary>
+    public static async Task WriteUnhandledAsync(HttpContext context, Exception ex, string doing)
+    {
+        context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Bridge.Http")
+            .LogError("Unhandled {ExceptionTypes} while {Doing}; stack: {Stack}", Types(ex), doing, ex.StackTrace);
+        if (context.Response.HasStarted)
+        {
+            context.Abort();
+            return;
+        }
+        context.Response.Clear();
+        context.Response.Headers.RetryAfter = Seconds(FailureRetryAfter);
+        await WriteProblemAsync(context.Response, 500, "Internal error", "The bridge failed unexpectedly; try again later. The log has the details.").ConfigureAwait(false);
+    }
+
+    private static string Types(Exception ex)
+    {
+        var types = new List<string>();
+        for (var e = ex; e is not null && types.Count < 8; e = e.InnerException) types.Add(e.GetType().FullName ?? e.GetType().Name);
+        return string.Join(" <- ", types);
+    }
+
+    private static string Seconds(TimeSpan wait) => Math.Ceiling(Math.Max(1, wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Readable output ('x' stays 'x', not \u0027x\u0027): these bodies are JSON for operators, never embedded in HTML.</summary>
     private static readonly BridgeJson Json = new(new JsonSerializerOptions
@@ -62,15 +90,19 @@ public static class BridgeHttp
         return response.WriteAsync("""{"status":"ok"}""");
     }
 
-    /// <summary>Every configured credential checked end to end: 200 when all pass, 503 with the failing ones named.</summary>
+    /// <summary>
+    /// Every configured credential checked end to end: 200 when all pass, 503 (with Retry-After) with the failing ones
+    /// named, and the GitHub hosts that get statuses.
+    /// </summary>
     public static async Task WriteDeepHealthAsync(HttpResponse response, DeepHealthCheck check, CancellationToken ct)
     {
         var results = await check.RunAsync(ct).ConfigureAwait(false);
         var ok = results.All(r => r.Ok);
         response.StatusCode = ok ? 200 : 503;
+        if (!ok) response.Headers.RetryAfter = Seconds(FailureRetryAfter);
         response.ContentType = "application/json";
         await JsonSerializer.SerializeAsync(response.Body, new DeepHealthBody(ok ? "pass" : "fail",
-            results.Select(r => new CheckBody(r.Name, r.Ok ? "pass" : "fail", r.Detail)).ToList()), Json.DeepHealthBody, ct).ConfigureAwait(false);
+            results.Select(r => new CheckBody(r.Name, r.Ok ? "pass" : "fail", r.Detail)).ToList(), [.. check.StatusHosts]), Json.DeepHealthBody, ct).ConfigureAwait(false);
     }
 
     /// <summary>Constant-time comparison of the presented key with the configured one, hashed once at start-up (hashing equalises lengths).</summary>
@@ -105,7 +137,9 @@ public static class BridgeHttp
     {
         response.StatusCode = result.StatusCode;
         if (result.RetryAfter is { } wait)
-            response.Headers.RetryAfter = Math.Ceiling(Math.Max(1, wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            response.Headers.RetryAfter = Seconds(wait);
+        else if (result.StatusCode >= 500)
+            response.Headers.RetryAfter = Seconds(FailureRetryAfter);
         var e = result.Event;
         var revisions = result.Revisions.Select(r => new RevisionBody(r.Repository, r.Sha, r.Context, r.Outcome.Word(), r.Detail)).ToList();
         if (result.IsProblem)
@@ -142,7 +176,7 @@ public static class BridgeHttp
 
 internal sealed record CheckBody(string Name, string Status, string Detail);
 
-internal sealed record DeepHealthBody(string Status, List<CheckBody> Checks);
+internal sealed record DeepHealthBody(string Status, List<CheckBody> Checks, List<string> StatusHosts);
 
 internal sealed record RevisionBody(string Repository, string? Sha, string? Context, string Outcome, string? Detail);
 

@@ -32,6 +32,8 @@ public static partial class LedgerServiceCollectionExtensions
             .Validate(o => TableName().IsMatch(o.TableName), "Ledger:TableName must be 3 to 63 letters and digits, starting with a letter.")
             .Validate(o => o.RetentionDays >= 1, "Ledger:RetentionDays must be at least 1.")
             .ValidateOnStart();
+        // The SDK's default retries would outlast EventBridge's 5 s; a test or host may register its own options.
+        services.TryAddSingleton(sp => CreateTableClientOptions(sp.GetRequiredService<RequestBudget>()));
         services.TryAddSingleton<IStatusLedger>(CreateLedger);
         return services;
     }
@@ -42,7 +44,7 @@ public static partial class LedgerServiceCollectionExtensions
     private static IStatusLedger CreateLedger(IServiceProvider sp)
     {
         var o = sp.GetRequiredService<IOptions<LedgerOptions>>().Value;
-        var tableOptions = CreateTableClientOptions(sp.GetRequiredService<RequestBudget>());
+        var tableOptions = sp.GetRequiredService<TableClientOptions>();
         var service = o.ConnectionString is { Length: > 0 } cs ? new TableServiceClient(cs, tableOptions)
             : o.TableServiceUri is { } uri ? new TableServiceClient(uri, sp.GetRequiredService<TokenCredential>(), tableOptions)
             : null;
@@ -52,7 +54,7 @@ public static partial class LedgerServiceCollectionExtensions
                 .LogWarning("No Ledger:TableServiceUri or Ledger:ConnectionString: the ordering ledger is in memory, right for one instance only.");
             return new InMemoryStatusLedger();
         }
-        return new TableStatusLedger(service.GetTableClient(o.TableName));
+        return new TableStatusLedger(service.GetTableClient(o.TableName), o.TableProvisioned);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]

@@ -11,16 +11,35 @@ namespace Bridge.Adapters.Ledger;
 /// posted there and, while an instance posts, its claim. ETags make every write conditional, so concurrent instances
 /// re-decide instead of overwriting each other.
 /// </summary>
-public sealed class TableStatusLedger(TableClient table) : IStatusLedger
+/// <remarks>
+/// The table is created on first use unless <paramref name="provisioned"/> (the deployment made it). Only success is
+/// remembered: a failed create is tried again by the next request, and a 403 on create (a role scoped to the table may
+/// not create tables) is not a failure; the table's own read or write then says whether the table is there.
+/// </remarks>
+public sealed class TableStatusLedger(TableClient table, bool provisioned = false) : IStatusLedger
 {
-    private readonly Lazy<Task> _created = new(() => table.CreateIfNotExistsAsync());
+    private volatile bool _created = provisioned;
+
+    private async Task EnsureCreatedAsync(CancellationToken ct)
+    {
+        if (_created) return;
+        try
+        {
+            await table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 403)
+        {
+            // Not allowed to create: assume the deployment did; a missing table shows as 404 on the call that follows.
+        }
+        _created = true;
+    }
 
     public async Task<LedgerRow> ReadAsync(StatusKey key, CancellationToken ct)
     {
         var (pk, rk) = Keys(key);
         var response = await Call(async () =>
         {
-            await _created.Value.ConfigureAwait(false);
+            await EnsureCreatedAsync(ct).ConfigureAwait(false);
             return await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
         if (!response.HasValue || response.Value is not { } row) return LedgerRow.Empty;
@@ -38,7 +57,7 @@ public sealed class TableStatusLedger(TableClient table) : IStatusLedger
         {
             var response = await Call(async () =>
             {
-                await _created.Value.ConfigureAwait(false);
+                await EnsureCreatedAsync(ct).ConfigureAwait(false);
                 return version is null
                     ? await table.AddEntityAsync(row, ct).ConfigureAwait(false)
                     : await table.UpdateEntityAsync(row, new ETag(version), TableUpdateMode.Replace, ct).ConfigureAwait(false);
@@ -94,6 +113,11 @@ public sealed class TableStatusLedger(TableClient table) : IStatusLedger
         try
         {
             return await call().ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode == "TableNotFound")
+        {
+            throw new UpstreamException("Table Storage", FailureKind.Misconfigured,
+                "the status ledger's table does not exist: create it (the deployment does) or let the bridge create it (Ledger:TableProvisioned=false)", inner: ex);
         }
         catch (RequestFailedException ex) when (ex.Status is not (409 or 412))
         {

@@ -23,6 +23,8 @@ public sealed partial class FakeKeyVault : LoopbackServer
     private const string ServiceVersion = "1.9.2795.1";
 
     private readonly X509Certificate2 _certificate;
+    private readonly Lazy<X509Certificate2> _untrusted;
+    private volatile bool _presentUntrusted;
     private readonly ConcurrentDictionary<string, SecretVersion> _secrets = new(StringComparer.OrdinalIgnoreCase);
     private int _secretReads;
 
@@ -31,9 +33,44 @@ public sealed partial class FakeKeyVault : LoopbackServer
     {
         TenantId = tenantId;
         _certificate = SelfSignedCertificate.CreateForLoopback("CN=Bridge Sandbox Key Vault", Time);
+        _untrusted = new(() => SelfSignedCertificate.CreateForLoopback("CN=Someone Else's Vault", Time));
     }
 
     public override X509Certificate2 Certificate => _certificate;
+
+    protected override X509Certificate2 PresentedCertificate => _presentUntrusted ? _untrusted.Value : _certificate;
+
+    /// <summary>
+    /// Fault control: new TLS connections get a certificate no client trusts (an interception proxy, a vault URI that
+    /// resolves elsewhere). Connections opened before are cut at their next request, as when the vault's address now
+    /// leads somewhere else, so a client's pooled connection cannot hide the change.
+    /// </summary>
+    public bool PresentUntrustedCertificate
+    {
+        get => _presentUntrusted;
+        set => _presentUntrusted = value;
+    }
+
+    /// <summary>
+    /// Fault control: the resource the 401 challenge names (default <see cref="Resource"/>). Anything else is what a
+    /// vault URI pointing somewhere that is not Key Vault looks like; the Azure SDK refuses to send it a token.
+    /// </summary>
+    public string ChallengeResource { get; set; } = Resource;
+
+    /// <summary>Fault control: the vault stops listening (connections refused), as when it is unreachable. Final for this instance.</summary>
+    public Task GoUnreachableAsync() => StopListeningAsync();
+
+    /// <summary>Fault control: the vault accepts the request and never answers (the wait ends when the client gives up).</summary>
+    public static DelayFault Hang() => Fault.Delay(TimeSpan.FromHours(1));
+
+    /// <summary>403 as an RBAC vault answers an identity without "Key Vault Secrets User" on the secret.</summary>
+    public static CannedResponseFault ForbiddenByRbac() =>
+        Fault.Respond(403, "{\"error\":{\"code\":\"Forbidden\",\"message\":" + JsonSerializer.Serialize(
+            "Caller is not authorized to perform action on resource.\r\nIf role assignments, deny assignments or role definitions were changed recently, please observe propagation time.\r\n"
+            + "Caller: appid=00000000-0000-0000-0000-000000000000;oid=00000000-0000-0000-0000-000000000001\r\nAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'\r\n"
+            + "Resource: '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/bridge/providers/microsoft.keyvault/vaults/sandbox/secrets/github-token'\r\n"
+            + "Assignment: (not found)\r\nDenyAssignmentId: null\r\nDecisionReason: null \r\nVault: sandbox;location=westeurope\r\n")
+            + ",\"innererror\":{\"code\":\"ForbiddenByRbac\"}}}");
 
     /// <summary>The tenant named in the challenge (<c>authorization="https://login.microsoftonline.com/{tenant}"</c>).</summary>
     public string TenantId { get; }
@@ -60,6 +97,13 @@ public sealed partial class FakeKeyVault : LoopbackServer
 
     protected override async Task HandleAsync(IncomingRequest request)
     {
+        if (_presentUntrusted)
+        {
+            // Only a connection from before the switch gets here (a new one failed its handshake): cut it.
+            request.Request.HttpContext.Abort();
+            return;
+        }
+
         var authorization = request.Header("Authorization");
         var token = authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : "";
         if (token.Length == 0)
@@ -96,12 +140,13 @@ public sealed partial class FakeKeyVault : LoopbackServer
     protected override ValueTask DisposeCoreAsync()
     {
         _certificate.Dispose();
+        if (_untrusted.IsValueCreated) _untrusted.Value.Dispose();
         return ValueTask.CompletedTask;
     }
 
     private Task ChallengeAsync(HttpResponse response, string message)
     {
-        response.Headers.WWWAuthenticate = $"Bearer authorization=\"https://login.microsoftonline.com/{TenantId}\", resource=\"{Resource}\"";
+        response.Headers.WWWAuthenticate = $"Bearer authorization=\"https://login.microsoftonline.com/{TenantId}\", resource=\"{ChallengeResource}\"";
         AddServiceHeaders(response);
         return WriteErrorAsync(response, 401, "Unauthorized", message);
     }

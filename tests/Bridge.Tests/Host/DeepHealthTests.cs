@@ -1,7 +1,11 @@
+using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Azure.Core;
+using Bridge.Sandbox;
 using Bridge.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Host;
 
@@ -13,12 +17,16 @@ public sealed class DeepHealthTests : IAsyncLifetime
     public async Task InitializeAsync() => _h = await BridgeHarness.StartAsync(o => o.UseKeyVault = true);
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
-    private async Task<(HttpStatusCode Status, Dictionary<string, (string Status, string Detail)> Checks)> Deep(string? key = TestSecrets.FunctionKey)
+    private Task<(HttpStatusCode Status, Dictionary<string, (string Status, string Detail)> Checks)> Deep(string? key = TestSecrets.FunctionKey) => Deep(_h, key);
+
+    private static async Task<(HttpStatusCode Status, Dictionary<string, (string Status, string Detail)> Checks)> Deep(BridgeHarness h, string? key = TestSecrets.FunctionKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health?deep=true");
         if (key is not null) request.Headers.Add("x-functions-key", key);
-        var response = await _h.Client.SendAsync(request);
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var response = await h.Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable or HttpStatusCode.Unauthorized, $"{(int)response.StatusCode} {text}");
+        var body = JsonNode.Parse(text)!;
         var checks = body["checks"]?.AsArray().ToDictionary(c => (string)c!["name"]!, c => ((string)c!["status"]!, (string)c["detail"]!)) ?? [];
         return (response.StatusCode, checks);
     }
@@ -99,5 +107,115 @@ public sealed class DeepHealthTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("read-only-org has statuses: read; it needs write", text);
         Assert.Contains("\"name\":\"GitHub: Key Vault secret 'app-key'\",\"status\":\"pass\"", text);
+    }
+
+    private const string VaultCheck = "GitHub: Key Vault secret 'github-token'";
+
+    public static TheoryData<string> VaultFaults => new() { "unreachable", "hang", "untrusted certificate", "403", "503" };
+
+    [Theory]
+    [MemberData(nameof(VaultFaults))]
+    public async Task A_vault_that_fails_is_named_even_with_a_value_cached_and_within_the_budget(string fault)
+    {
+        await using var h = await BridgeHarness.StartAsync(o => o.UseKeyVault = true);
+        Assert.Equal(HttpStatusCode.OK, (await Deep(h)).Status); // the token is now cached
+        switch (fault)
+        {
+            case "unreachable": await h.KeyVault.GoUnreachableAsync(); break;
+            case "hang": h.KeyVault.SetFault(FakeKeyVault.Hang()); break;
+            case "untrusted certificate": h.KeyVault.PresentUntrustedCertificate = true; break;
+            case "403": h.KeyVault.SetFault(FakeKeyVault.ForbiddenByRbac()); break;
+            default: h.KeyVault.SetFault(FakeKeyVault.ServiceUnavailable()); break;
+        }
+        var clock = Stopwatch.StartNew();
+        var (status, checks) = await Deep(h);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4.5), $"{fault}: answered after {clock.Elapsed}");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("fail", checks[VaultCheck].Status);
+        Assert.False(string.IsNullOrWhiteSpace(checks[VaultCheck].Detail));
+        Assert.Equal("pass", checks["AWS role for every account"].Status);
+    }
+
+    [Fact]
+    public async Task Garbage_from_STS_fails_its_check_instead_of_the_whole_answer()
+    {
+        _h.Sts.SetFault(Fault.Respond(200, "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials>", "text/xml"));
+        var (status, checks) = await Deep();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("fail", checks["AWS role for every account"].Status);
+        Assert.Equal("pass", checks[VaultCheck].Status);
+    }
+
+    [Fact]
+    public async Task A_public_key_where_the_app_key_should_be_is_named()
+    {
+        using var key = RSA.Create(2048);
+        await using var h = await BridgeHarness.StartAsync(o =>
+        {
+            o.UseKeyVault = true;
+            o.Settings["GitHub:AppId"] = "77";
+            o.Settings["GitHub:AppPrivateKeySecretName"] = "app-key";
+            o.Settings["GitHub:InstallationIds:octo-org"] = "5";
+        });
+        h.KeyVault.SetSecret("app-key", key.ExportSubjectPublicKeyInfoPem());
+        h.GitHub.RegisterApp(77, key);
+        h.GitHub.AddInstallation(5, "octo-org");
+        var (status, checks) = await Deep(h);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("fail", checks["GitHub: GitHub App 77"].Status);
+    }
+
+    [Fact]
+    public async Task It_says_which_GitHub_hosts_get_statuses()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health/deep");
+        request.Headers.Add("x-functions-key", TestSecrets.FunctionKey);
+        var body = JsonNode.Parse(await (await _h.Client.SendAsync(request)).Content.ReadAsStringAsync())!;
+        Assert.Equal(["github.com"], body["statusHosts"]!.AsArray().Select(n => (string)n!));
+    }
+
+    [Fact]
+    public async Task An_unexpected_error_in_Development_answers_a_bare_problem_with_Retry_After_and_no_headers_echoed()
+    {
+        await using var h = await BridgeHarness.StartAsync(o =>
+        {
+            o.Environment = "Development";
+            o.Services = s => s.AddSingleton<TokenCredential>(_ => throw new InvalidOperationException("resolving the credential failed"));
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health/deep");
+        request.Headers.Add("x-functions-key", TestSecrets.FunctionKey);
+        var response = await h.Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.DoesNotContain(TestSecrets.FunctionKey, text);
+        Assert.DoesNotContain("resolving the credential failed", text);
+    }
+
+    /// <summary>A captive portal or proxy in front of GitHub: 200 with an HTML page where /user should be.</summary>
+    private sealed class HtmlForUser : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.RequestUri!.AbsolutePath.EndsWith("/user", StringComparison.Ordinal)
+                ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+                {
+                    Content = new StringContent("<!DOCTYPE html><html><body>Sign in to continue</body></html>", System.Text.Encoding.UTF8, "text/html"),
+                })
+                : base.SendAsync(request, cancellationToken);
+    }
+
+    [Fact]
+    public async Task GitHub_answering_html_fails_its_check_instead_of_the_whole_answer()
+    {
+        await using var h = await BridgeHarness.StartAsync(o =>
+        {
+            o.UseKeyVault = true;
+            o.Services = s => s.AddHttpClient(Bridge.Adapters.BridgeServiceCollectionExtensions.GitHubHttpClient).AddHttpMessageHandler(() => new HtmlForUser());
+        });
+        var (status, checks) = await Deep(h);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("fail", checks["GitHub: token on github.com"].Status);
+        Assert.Equal("pass", checks[VaultCheck].Status);
     }
 }

@@ -27,6 +27,9 @@ public sealed class HarnessOptions
 
     public Action<IServiceCollection>? Services { get; set; }
 
+    /// <summary>The host environment (Production unless set): Development is where ASP.NET Core would show error pages.</summary>
+    public string? Environment { get; set; }
+
     /// <summary>The fakes' clock (credential and token expiry), to share a fake clock with the bridge.</summary>
     public TimeProvider UpstreamClock { get; set; } = TimeProvider.System;
 }
@@ -42,7 +45,11 @@ public sealed class BridgeHarness : IAsyncDisposable
     private BridgeHarness(LoopbackBridge bridge)
     {
         _bridge = bridge;
-        Client = new HttpClient { BaseAddress = bridge.Address, Timeout = TimeSpan.FromSeconds(30) };
+        Client = new HttpClient(new RetryAfterOnEvery5xx { InnerHandler = new SocketsHttpHandler() })
+        {
+            BaseAddress = bridge.Address,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
         Logs = bridge.App.Services.GetFakeLogCollector();
     }
 
@@ -81,6 +88,7 @@ public sealed class BridgeHarness : IAsyncDisposable
             TableName = options.TableName,
             ConfigureHost = builder =>
             {
+                if (options.Environment is { } environment) builder.Environment.EnvironmentName = environment;
                 builder.Logging.ClearProviders();
                 builder.Logging.AddFakeLogging();
                 options.Services?.Invoke(builder.Services);
@@ -119,5 +127,21 @@ public sealed class BridgeHarness : IAsyncDisposable
     {
         Client.Dispose();
         await _bridge.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// On every harness client: a 5xx without Retry-After fails the test that received it. EventBridge retries a bare 5xx
+/// at its own pace, so the bridge promises never to send one; this checks that promise in every suite.
+/// </summary>
+public sealed class RetryAfterOnEvery5xx : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        if ((int)response.StatusCode >= 500 && response.Headers.RetryAfter is null)
+            throw new Xunit.Sdk.XunitException($"{request.Method} {request.RequestUri?.AbsolutePath} answered {(int)response.StatusCode} without Retry-After: "
+                + await response.Content.ReadAsStringAsync(cancellationToken));
+        return response;
     }
 }
