@@ -5,6 +5,7 @@ using System.Text.Json;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
+using Bridge.Adapters.Telemetry;
 using Bridge.Core.Handling;
 using Bridge.Core.Revisions;
 using Polly;
@@ -55,6 +56,7 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
 
     private async Task<IReadOnlyList<ArtifactRevision>> CallAsync(ExecutionRef execution, CancellationToken ct)
     {
+        using var call = BridgeTelemetry.StartUpstream("codepipeline", "GetPipelineExecution");
         var credentials = _credentials.ForAccount(execution.Account);
         await EnsureCredentialsAsync(credentials).ConfigureAwait(false);
         var client = _clients.GetOrAdd((credentials, execution.Region), key => new HttpClient(
@@ -84,6 +86,7 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
             var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
+                call.Succeeded();
                 var parsed = Deserialize(body, CodePipelineJson.Default.GetPipelineExecutionResponse);
                 return parsed?.PipelineExecution?.ArtifactRevisions?
                     .Select(a => new ArtifactRevision(a.Name, a.RevisionId, a.RevisionUrl, a.RevisionSummary)).ToList()

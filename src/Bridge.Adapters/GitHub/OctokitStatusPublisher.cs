@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Bridge.Adapters.Telemetry;
 using Bridge.Core.Handling;
 using Bridge.Core.Revisions;
 using Octokit;
@@ -56,13 +57,20 @@ public sealed class OctokitStatusPublisher(
         var tokenClient = ClientFor(token);
         var lane = tokenClient.Lane;
         if (gate.Blocked(lane) is { } wait)
+        {
+            BridgeTelemetry.RateLimitWait("github");
             return (PublishResult.Failed(FailureKind.RateLimited, "GitHub asked the bridge to wait; nothing was sent", Ceil(wait)), false);
+        }
 
         var (slot, retryAfter) = await gate.EnterAsync(lane, ct).ConfigureAwait(false);
         if (slot is null)
+        {
+            BridgeTelemetry.RateLimitWait("bridge-write-limit");
             return (PublishResult.Failed(FailureKind.RateLimited, "the bridge's own limit of status writes per minute is reached", Ceil(retryAfter!.Value)), false);
+        }
         using (slot)
         {
+            using var call = BridgeTelemetry.StartUpstream("github", "create-status");
             try
             {
                 await tokenClient.Client.Repository.Status.Create(r.Owner, r.Repository, r.Sha, new NewCommitStatus
@@ -78,10 +86,12 @@ public sealed class OctokitStatusPublisher(
                     Description = status.Description,
                     TargetUrl = status.TargetUrl,
                 }).WaitAsync(ct).ConfigureAwait(false);
+                call.Succeeded();
                 return (PublishResult.Posted, false);
             }
             catch (ApiException ex)
             {
+                call.Failed(((int)ex.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 return (Map(ex, lane), ex.StatusCode == System.Net.HttpStatusCode.Unauthorized);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException && !ct.IsCancellationRequested)

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bridge.Adapters.Health;
+using Bridge.Adapters.Telemetry;
 using Bridge.Core.Handling;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,9 +27,11 @@ public static class BridgeHttp
     public static async Task HandleEventAsync(HttpContext context, PipelineEventHandler handler)
     {
         var ct = context.RequestAborted;
+        using var activity = BridgeTelemetry.StartEvent();
         var body = await ReadBodyAsync(context.Request, ct).ConfigureAwait(false);
         if (body is null)
         {
+            BridgeTelemetry.EventAnswered(activity, "too-large", 413);
             await WriteProblemAsync(context.Response, 413, "Event too large", $"The body exceeds {MaxBodyBytes} bytes, EventBridge's maximum event size.").ConfigureAwait(false);
             return;
         }
@@ -41,9 +44,11 @@ public static class BridgeHttp
         {
             // A bug, not bad input: logged with its stack, answered without it. EventBridge retries a 500.
             context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Bridge.Http").LogError(ex, "Unhandled error while handling an event");
+            BridgeTelemetry.EventAnswered(activity, "error", 500);
             await WriteProblemAsync(context.Response, 500, "Internal error", "The bridge failed unexpectedly; the event will be retried. The log has the details.").ConfigureAwait(false);
             return;
         }
+        BridgeTelemetry.EventAnswered(activity, result);
         await WriteResultAsync(context.Response, result).ConfigureAwait(false);
     }
 

@@ -152,17 +152,24 @@ public static partial class SettingsContract
             return [$"the worker's start-up handshake failed ({e.Message}): {Tail(worker)}"];
         }
 
-        using var client = new HttpClient(host.CreateFrontDoor(TestSecrets.FunctionKey)) { BaseAddress = new Uri("http://bridge-functions.test/"), Timeout = TimeSpan.FromSeconds(60) };
-        using (var health = await client.GetAsync("api/health"))
-            if (health.StatusCode != HttpStatusCode.OK) findings.Add($"GET /api/health answered {(int)health.StatusCode}: {await health.Content.ReadAsStringAsync()}");
+        try
+        {
+            using var client = new HttpClient(host.CreateFrontDoor(TestSecrets.FunctionKey)) { BaseAddress = new Uri("http://bridge-functions.test/"), Timeout = TimeSpan.FromSeconds(60) };
+            using (var health = await client.GetAsync("api/health"))
+                if (health.StatusCode != HttpStatusCode.OK) findings.Add($"GET /api/health answered {(int)health.StatusCode}: {await health.Content.ReadAsStringAsync()}");
 
-        using (var answer = await client.SendAsync(Requests.Sample("01-web-app.github-v1.started.json")))
-            if (answer.StatusCode != HttpStatusCode.OK) findings.Add($"the event was answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
-        if (!upstreams.Statuses.Any(s => s.OwnerRepo == "octo-org/web-app" && s.State == "pending"))
-            findings.Add("no commit status reached GitHub");
-        var issued = upstreams.CodePipeline.Signers.Where(s => upstreams.Sts.LookupIssued(s.AccessKeyId) is not null).ToList();
-        if (issued.Count == 0)
-            findings.Add($"CodePipeline was not called with credentials of the assumed role (signers: {string.Join(", ", upstreams.CodePipeline.Signers.Select(s => s.AccessKeyId))})");
+            using (var answer = await client.SendAsync(Requests.Sample("01-web-app.github-v1.started.json")))
+                if (answer.StatusCode != HttpStatusCode.OK) findings.Add($"the event was answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+            if (!upstreams.Statuses.Any(s => s.OwnerRepo == "octo-org/web-app" && s.State == "pending"))
+                findings.Add("no commit status reached GitHub");
+            var issued = upstreams.CodePipeline.Signers.Where(s => upstreams.Sts.LookupIssued(s.AccessKeyId) is not null).ToList();
+            if (issued.Count == 0)
+                findings.Add($"CodePipeline was not called with credentials of the assumed role (signers: {string.Join(", ", upstreams.CodePipeline.Signers.Select(s => s.AccessKeyId))})");
+        }
+        catch (HttpRequestException e)
+        {
+            findings.Add($"the worker did not answer ({e.Message}){(worker.HasExited ? ", it exited" : "")}");
+        }
 
         await host.TerminateWorkerAsync(TimeSpan.FromSeconds(2));
         if (findings.Count > 0) findings.Add("worker output: " + Tail(worker));
