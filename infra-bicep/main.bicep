@@ -14,6 +14,28 @@ import { gitHubEnterpriseHost } from 'modules/types.bicep'
 @description('Azure region of every resource (one that offers Flex Consumption).')
 param location string = resourceGroup().location
 
+@description('Resource id of the Azure Monitor action group the alerts notify (README, "Operations"). Empty: the alerts fire without notifying.')
+param alertActionGroupId string = ''
+
+@description('Transient answers (429/503) per 15 minutes that, three windows in a row, raise an alert.')
+@minValue(1)
+param transientAnswersThreshold int = 5
+
+@description('Alert when no event arrived for this many hours during working hours (UTC, Monday to Friday). 0: no such alert.')
+@minValue(0)
+@maxValue(24)
+param idleAlertHours int = 0
+
+@description('Working hours (UTC) of the idle alert: first hour, and the hour they end (exclusive).')
+@minValue(0)
+@maxValue(23)
+param workingHoursStartUtc int = 7
+
+@description('Working hours (UTC) of the idle alert: the hour they end (exclusive).')
+@minValue(1)
+@maxValue(24)
+param workingHoursEndUtc int = 18
+
 @description('Short name used to derive resource names (lowercase letters, digits and hyphens).')
 @minLength(2)
 @maxLength(10)
@@ -139,6 +161,21 @@ module monitoring 'modules/monitoring.bicep' = {
     location: location
     tags: tags
     principalId: identity.outputs.principalId
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    namePrefix: 'alert-${baseName}'
+    location: location
+    tags: tags
+    appInsightsId: monitoring.outputs.appInsightsId
+    actionGroupId: alertActionGroupId
+    transientAnswersThreshold: transientAnswersThreshold
+    idleHours: idleAlertHours
+    workingHoursStartUtc: workingHoursStartUtc
+    workingHoursEndUtc: workingHoursEndUtc
   }
 }
 

@@ -57,3 +57,9 @@ param statusContextPrefix = 'codepipeline'
 param postStageStatuses = bool(readEnvironmentVariable('BRIDGE_POST_STAGE_STATUSES', 'false'))
 
 param enableKeyVaultPurgeProtection = true
+
+// Alerts (README, "Operations"): the action group to notify, e.g.
+//   /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Insights/actionGroups/<name>
+param alertActionGroupId = readEnvironmentVariable('BRIDGE_ALERT_ACTION_GROUP_ID', '')
+// Hours without any event during working hours (UTC, Mon-Fri) before an alert; 0: off.
+param idleAlertHours = int(readEnvironmentVariable('BRIDGE_IDLE_ALERT_HOURS', '0'))

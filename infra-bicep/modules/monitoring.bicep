@@ -68,3 +68,6 @@ output appInsightsConnectionString string = appInsights.properties.ConnectionStr
 
 @description('Name of the Application Insights component.')
 output appInsightsName string = appInsights.name
+
+@description('Resource id of the Application Insights component (scope of the alert rules).')
+output appInsightsId string = appInsights.id

@@ -6,6 +6,7 @@ using Bridge.Adapters.GitHub;
 using Bridge.Adapters.Health;
 using Bridge.Adapters.KeyVault;
 using Bridge.Adapters.Ledger;
+using Bridge.Adapters.Telemetry;
 using Bridge.Core.Handling;
 using Bridge.Core.Ordering;
 using Microsoft.Extensions.Configuration;
@@ -30,7 +31,8 @@ public static partial class BridgeServiceCollectionExtensions
             .AddAwsExecutionSource(configuration)
             .AddKeyVaultSecrets(configuration)
             .AddStatusLedger(configuration)
-            .AddGitHub(configuration);
+            .AddGitHub(configuration)
+            .AddBridgeTelemetry(configuration);
 
         services.AddOptions<StatusOptions>().Bind(configuration.GetSection(StatusOptions.Section))
             .Validate(o => ContextPrefix().IsMatch(o.ContextPrefix), "Statuses:ContextPrefix may hold letters, digits, '.', '_', '/', '-' (at most 60).")

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
+using Bridge.Adapters.Telemetry;
 using Bridge.Core.Handling;
 using Bridge.Core.Revisions;
 using Polly;
@@ -56,6 +57,7 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
 
     private async Task<IReadOnlyList<ArtifactRevision>> CallAsync(ExecutionRef execution, CancellationToken ct)
     {
+        using var call = BridgeTelemetry.StartUpstream("codepipeline", "GetPipelineExecution");
         var credentials = _credentials.ForAccount(execution.Account);
         var used = await EnsureCredentialsAsync(credentials, ct).ConfigureAwait(false);
         var client = _clients.GetOrAdd((credentials, execution.Region), key => new HttpClient(
@@ -85,9 +87,11 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
             var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                return ParseRevisions(body)
+                var revisions = ParseRevisions(body)
                     ?? throw new UpstreamException("CodePipeline", FailureKind.Transient,
                         "GetPipelineExecution answered 200 with a body that is not a pipeline execution", RequestBudget.DefaultRetryAfter);
+                call.Succeeded();
+                return revisions;
             }
             var error = MapError(response.StatusCode, Deserialize(body, CodePipelineJson.Default.AwsJsonError), execution);
             // Credentials revoked or expired early: drop them so the retry assumes the role again.

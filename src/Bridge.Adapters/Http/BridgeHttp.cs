@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bridge.Adapters.Health;
+using Bridge.Adapters.Telemetry;
 using Bridge.Core.Handling;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,9 +27,11 @@ public static class BridgeHttp
     public static async Task HandleEventAsync(HttpContext context, PipelineEventHandler handler)
     {
         var ct = context.RequestAborted;
+        using var activity = BridgeTelemetry.StartEvent();
         var body = await ReadBodyAsync(context.Request, ct).ConfigureAwait(false);
         if (body is null)
         {
+            BridgeTelemetry.EventAnswered(activity, "too-large", 413);
             await WriteProblemAsync(context.Response, 413, "Event too large", $"The body exceeds {MaxBodyBytes} bytes, EventBridge's maximum event size.").ConfigureAwait(false);
             return;
         }
@@ -39,9 +42,11 @@ public static class BridgeHttp
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            BridgeTelemetry.EventAnswered(activity, "error", 500);
             await WriteUnhandledAsync(context, ex, "handling an event").ConfigureAwait(false);
             return;
         }
+        BridgeTelemetry.EventAnswered(activity, result);
         await WriteResultAsync(context.Response, result).ConfigureAwait(false);
     }
 

@@ -26,6 +26,9 @@ public sealed class WorkerFixture : IAsyncLifetime
 
     private readonly string _publishDirectory = Path.Combine(Path.GetTempPath(), "bridge-functions-worker-" + Guid.NewGuid().ToString("N"));
 
+    /// <summary>The published app, for tests that start a worker of their own (settings contract).</summary>
+    public string PublishDirectory => _publishDirectory;
+
     public Upstreams Upstreams { get; private set; } = null!;
     public FunctionsHost Host { get; private set; } = null!;
     public WorkerProcess Worker { get; private set; } = null!;

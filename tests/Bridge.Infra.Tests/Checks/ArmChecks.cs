@@ -212,10 +212,7 @@ internal static class ArmChecks
     /// Settings the templates emit before the app binds them: handed over to the app side, which adds
     /// the property. Until then the name check accepts them; once bound, they are checked like any other.
     /// </summary>
-    public static readonly IReadOnlySet<string> SettingsAheadOfTheApp = new HashSet<string>(StringComparer.Ordinal)
-    {
-        LedgerTableProvisionedSetting,
-    };
+    public static readonly IReadOnlySet<string> SettingsAheadOfTheApp = new HashSet<string>(StringComparer.Ordinal);
 
     private static List<string> RoleScopedTo(JsonNode template, string roleId, string roleName, string resourceType)
     {

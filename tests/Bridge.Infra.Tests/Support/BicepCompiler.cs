@@ -29,6 +29,29 @@ internal static class BicepCompiler
             ?? throw new InvalidOperationException($"{json} is empty.");
     }
 
+    /// <summary>
+    /// The parameter values <c>bicep build-params</c> computes from a .bicepparam file, with these environment
+    /// variables (readEnvironmentVariable) set for the CLI: name → value.
+    /// </summary>
+    public static JsonObject BuildParams(string bicepParamFile, IReadOnlyDictionary<string, string> environment)
+    {
+        var (code, output) = Run(BicepExecutable(), ["build-params", bicepParamFile, "--stdout"], environment);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"bicep build-params {bicepParamFile} failed ({code}):\n{output}");
+        }
+
+        var parametersJson = JsonNode.Parse(output)?["parametersJson"]?.GetValue<string>()
+            ?? throw new InvalidOperationException($"bicep build-params wrote no parametersJson:\n{output}");
+        var values = new JsonObject();
+        foreach (var (name, parameter) in JsonNode.Parse(parametersJson)!["parameters"]!.AsObject())
+        {
+            values[name] = parameter?["value"]?.DeepClone();
+        }
+
+        return values;
+    }
+
     private static bool IsStale(string json)
     {
         var compiledAt = File.GetLastWriteTimeUtc(json);
@@ -85,7 +108,7 @@ internal static class BicepCompiler
         return bicep;
     }
 
-    private static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments)
+    private static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -97,6 +120,11 @@ internal static class BicepCompiler
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
         }
 
         using var process = Process.Start(startInfo)

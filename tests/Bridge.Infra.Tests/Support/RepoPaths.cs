@@ -11,6 +11,8 @@ internal static class RepoPaths
 
     public static string MainBicep => Path.Combine(BicepDirectory, "main.bicep");
 
+    public static string MainBicepParam => Path.Combine(BicepDirectory, "main.bicepparam");
+
     /// <summary>Where tests/tools/validate-templates.sh writes the compiled template (git-ignored).</summary>
     public static string CompiledArmDirectory => Path.Combine(Root, "artifacts", "arm");
 
