@@ -15,8 +15,9 @@ namespace Bridge.Adapters.GitHub;
 /// Source-generated: the request body <see cref="NewCommitStatus"/> (written directly:
 /// <c>{"state","target_url","description","context"}</c>, nulls left out, the state as GitHub's lower-case word,
 /// as Octokit writes it), and the responses <see cref="Octokit.CommitStatus"/> (one per event) and
-/// <see cref="AccessToken"/> (one per installation an hour). Octokit's response models have private setters, so those
-/// two are read into small wire records and then built as Octokit's serializer builds them (<see cref="OctokitModels"/>).
+/// <see cref="AccessToken"/> (one per installation an hour), and the publisher's <see cref="StatusCreateAnswer"/>, which
+/// is never a failure: a 201 whose body is not a status is read as "no status", so Octokit still hands back the response.
+/// Octokit's response models have private setters, so the status and the token are read into small wire records and then built as Octokit's serializer builds them (<see cref="OctokitModels"/>).
 /// A response that does not fit a wire record (a field of another JSON type, no state) is handed to Octokit's
 /// serializer whole, so it is read as it was before. One instance is shared by every client: both halves are thread-safe.
 /// </remarks>
@@ -37,11 +38,31 @@ public sealed class GitHubJsonSerializer : IJsonSerializer
         {
             if (Read(json, GitHubJsonContext.Default.CommitStatusWire)?.ToOctokit() is { } status) return (T)(object)status;
         }
+        else if (typeof(T) == typeof(StatusCreateAnswer))
+        {
+            return (T)(object)new StatusCreateAnswer(CreatedStatusOrNull(json));
+        }
         else if (typeof(T) == typeof(AccessToken))
         {
             if (Read(json, GitHubJsonContext.Default.AccessTokenWire) is { Token: { } token } wire) return (T)(object)new AccessToken(token, wire.ExpiresAt);
         }
         return _octokit.Deserialize<T>(json);
+    }
+
+    /// <summary>A status POST's answer body: the status, or null when it is none (the 201 still counts, see <see cref="StatusCreateAnswer"/>).</summary>
+    private Octokit.CommitStatus? CreatedStatusOrNull(string json)
+    {
+        if (Read(json, GitHubJsonContext.Default.CommitStatusWire)?.ToOctokit() is { } status) return status;
+        try
+        {
+            return _octokit.Deserialize<Octokit.CommitStatus>(json);
+        }
+#pragma warning disable CA1031 // whatever Octokit's reader throws on a body that is not a status, the answer is "no status read"
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
     }
 
     private static TWire? Read<TWire>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<TWire> type) where TWire : class

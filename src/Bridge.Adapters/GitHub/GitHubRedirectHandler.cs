@@ -7,6 +7,13 @@ namespace Bridge.Adapters.GitHub;
 /// a redirect to any other origin is never followed (the credential goes nowhere else) and becomes a
 /// <see cref="GitHubRedirectException"/> that names it. The primary handler must not follow redirects itself.
 /// </summary>
+/// <remarks>
+/// No redirect it does not follow leaves this handler as a response either (a write redirected by 301/302/303, a chain
+/// of more than <see cref="MaxRedirects"/> hops): those become a <see cref="GitHubRedirectException"/> too, because
+/// Octokit's <c>HttpClientAdapter</c> follows any 3xx with a Location it sees, itself, on any host, a 301 POST staying
+/// a POST. The final answer's body is read here, within the attempt's timeout and cancellation: Octokit reads it after
+/// the send without a cancellation token, so a body that stalls would otherwise hang the request past its budget.
+/// </remarks>
 public sealed class GitHubRedirectHandler : DelegatingHandler
 {
     /// <summary>More hops than this is a loop, not a rename.</summary>
@@ -18,23 +25,25 @@ public sealed class GitHubRedirectHandler : DelegatingHandler
         {
             var response = await base.SendAsync(request, ct).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            if (status is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location || hops >= MaxRedirects)
+            if (status is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location)
+            {
+                await response.Content.LoadIntoBufferAsync(ct).ConfigureAwait(false);
                 return response;
+            }
 
             var from = request.RequestUri!;
             var target = location.IsAbsoluteUri ? location : new Uri(from, location);
+            response.Dispose();
             if (!SameOrigin(from, target))
-            {
-                response.Dispose();
                 throw new GitHubRedirectException(status, from, target);
-            }
 
-            // A write redirected by anything but 307/308 would become a GET (browsers' rule): not followed, the caller sees the 3xx.
+            // A write redirected by anything but 307/308 would become a GET (browsers' rule): not followed.
             var keepsMethod = status is 307 or 308;
             if (!keepsMethod && request.Method != HttpMethod.Get && request.Method != HttpMethod.Head)
-                return response;
+                throw GitHubRedirectException.NotFollowed(status, target, $"which the bridge does not follow for a {request.Method} (it would become a GET)");
+            if (hops >= MaxRedirects)
+                throw GitHubRedirectException.NotFollowed(status, target, $"after {MaxRedirects} redirects already: a loop, not followed");
 
-            response.Dispose();
             request.RequestUri = target;
         }
     }
@@ -45,10 +54,28 @@ public sealed class GitHubRedirectHandler : DelegatingHandler
         && a.Port == b.Port;
 }
 
-/// <summary>GitHub redirected a request to another origin; the bridge did not follow it (its credential stays with the API host).</summary>
-public sealed class GitHubRedirectException(int status, Uri from, Uri to)
-    : Exception($"GitHub answered {status} redirecting {from.GetLeftPart(UriPartial.Authority)} to another host, {to.GetLeftPart(UriPartial.Authority)}: the bridge does not send its credential there. Check the API base URL (GitHub:ApiBaseUrl) or the repository's new location.")
+/// <summary>
+/// GitHub redirected a request and the bridge did not follow it: to another origin (its credential stays with the API
+/// host), a write that would become a GET, or a loop.
+/// </summary>
+public sealed class GitHubRedirectException : Exception
 {
-    public int Status => status;
-    public Uri Location => to;
+    public GitHubRedirectException(int status, Uri from, Uri to)
+        : this(status, to, $"GitHub answered {status} redirecting {from.GetLeftPart(UriPartial.Authority)} to another host, {to.GetLeftPart(UriPartial.Authority)}: the bridge does not send its credential there. Check the API base URL (GitHub:ApiBaseUrl) or the repository's new location.")
+    {
+    }
+
+    private GitHubRedirectException(int status, Uri to, string message) : base(message)
+    {
+        Status = status;
+        Location = to;
+    }
+
+    public int Status { get; }
+
+    public Uri Location { get; }
+
+    /// <summary>A same-origin redirect the bridge does not follow; <paramref name="why"/> completes the sentence.</summary>
+    internal static GitHubRedirectException NotFollowed(int status, Uri to, string why) =>
+        new(status, to, $"GitHub answered {status} redirecting to {to.GetLeftPart(UriPartial.Path)}, {why}");
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Bridge.Core.Handling;
 using Bridge.Core.Revisions;
 using Octokit;
@@ -12,14 +11,22 @@ using OctoState = Octokit.CommitState;
 namespace Bridge.Adapters.GitHub;
 
 /// <summary>
-/// Posts commit statuses and turns GitHub's answers into what the handler needs to know: posted (a 201 and nothing
-/// else), rejected for good (422), misconfigured (401 twice, 403, 404, a redirect off the API host), rate-limited
-/// (with the wait), or transient (5xx, timeouts, and any other 2xx: a proxy's 200 page or a 202 created nothing).
-/// The POST is written by hand over the "github" HttpClient pipeline (the body is the one Octokit would write, see
-/// <see cref="GitHubJsonSerializer"/>) so that the status code, the headers and a body that cannot be read are all seen.
-/// Transport retries of other requests happen below in the resilience handler; a status POST that timed out or lost its
-/// connection is not retried there, because GitHub may have created the status: the publisher looks first.
+/// Posts commit statuses through Octokit and turns GitHub's answers into what the handler needs to know: posted (a 201
+/// and nothing else), rejected for good (422), misconfigured (401 twice, 403, 404, a redirect off the API host),
+/// rate-limited (with the wait), or transient (5xx, timeouts, and any other 2xx: a proxy's 200 page or a 202 created nothing).
 /// </summary>
+/// <remarks>
+/// The POST goes through Octokit's connection (<see cref="IConnection"/>'s <c>Post&lt;T&gt;</c>), not
+/// <c>Repository.Status.Create</c>: that one returns only the model, so a proxy's 200 text/html or a 202 with no body
+/// would count as created, and a 201 whose body is not JSON would throw although GitHub has the status. The connection's
+/// <see cref="IApiResponse{T}"/> carries the status code, the content type and the headers; its body is read as a
+/// <see cref="StatusCreateAnswer"/>, which <see cref="GitHubJsonSerializer"/> never fails to read. Errors are Octokit's
+/// exceptions (<see cref="ApiException"/> and its kinds), mapped with their <see cref="ApiException.HttpResponse"/>.
+/// Transport retries of other requests happen below in the resilience handler; a status POST that timed out or lost its
+/// connection is not retried there, because GitHub may have created the status: the publisher looks first (Octokit's
+/// <c>Connection.Get</c> of the commit's statuses). Redirects are followed, or refused, by <see cref="GitHubRedirectHandler"/>
+/// in the client's handler chain, never by Octokit.
+/// </remarks>
 public sealed class OctokitStatusPublisher(
     IGitHubTokenProvider tokens,
     Uri apiBaseUrl,
@@ -31,12 +38,22 @@ public sealed class OctokitStatusPublisher(
     /// <summary>GitHub's advice when a rate limit names no wait: at least a minute.</summary>
     public static readonly TimeSpan RateLimitFloor = TimeSpan.FromSeconds(60);
 
-    private static readonly string UserAgent = $"{GitHubClientFactory.Product.Name}/{GitHubClientFactory.Product.Version}";
-    private readonly Uri _base = GitHubClientFactory.ApiBase(apiBaseUrl);
+    /// <summary>The statuses GitHub lists for a commit when looking: the newest hundred (one page).</summary>
+    private static readonly Dictionary<string, string> NewestPage = new(StringComparer.Ordinal) { ["per_page"] = "100" };
+
     private readonly RequestBudget _budget = budget ?? RequestBudget.Default;
 
-    /// <summary>The token's rate-gate lane, made once per token, not once per post.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _lanes = new(StringComparer.Ordinal);
+    /// <summary>
+    /// One client per token (a PAT, or one installation token per app installation), rebuilt as tokens rotate, with the
+    /// token's rate-gate lane: both are made once per token, not once per post.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TokenClient> _clients = new(StringComparer.Ordinal);
+
+    private sealed class TokenClient(IGitHubClient client, string lane)
+    {
+        public IConnection Connection => client.Connection;
+        public string Lane => lane;
+    }
 
     public async Task<PublishResult> PublishAsync(GitHubRevision revision, CommitStatus status, CancellationToken ct)
     {
@@ -54,7 +71,8 @@ public sealed class OctokitStatusPublisher(
     /// <returns>The result, and whether GitHub refused the token itself (401), which a fresh token may cure.</returns>
     private async Task<(PublishResult Result, bool TokenRejected)> PostAsync(string token, GitHubRevision r, CommitStatus status, CancellationToken ct)
     {
-        var lane = LaneFor(token);
+        var client = ClientFor(token);
+        var lane = client.Lane;
         if (gate.Blocked(lane) is { } wait)
             return (PublishResult.Failed(FailureKind.RateLimited, "GitHub asked the bridge to wait; nothing was sent", Ceil(wait)), false);
 
@@ -66,22 +84,25 @@ public sealed class OctokitStatusPublisher(
             // Every attempt, look and retry included, within the upstream budget.
             using var upstream = new CancellationTokenSource(_budget.Upstream, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, upstream.Token);
-            using var http = new HttpClient(handlerFactory(), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-            var body = GitHubJsonSerializer.Instance.Serialize(new NewCommitStatus
+            var body = new NewCommitStatus
             {
                 State = Wire(status.State),
                 Context = status.Context,
                 Description = status.Description,
                 TargetUrl = status.TargetUrl,
-            });
+            };
+            var uri = ApiUrls.CreateCommitStatus(r.Owner, r.Repository, r.Sha);
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    using var request = Request(HttpMethod.Post, $"repos/{Escape(r.Owner)}/{Escape(r.Repository)}/statuses/{Escape(r.Sha)}", token);
-                    request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-                    using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
-                    return (await JudgeAsync(response, lane, linked.Token).ConfigureAwait(false), response.StatusCode == System.Net.HttpStatusCode.Unauthorized);
+                    // Accept is left to the handler chain (JsonContentTypeHandler); the body is JSON and says so.
+                    var answer = await client.Connection.Post<StatusCreateAnswer>(uri, body, null, "application/json", cancellationToken: linked.Token).ConfigureAwait(false);
+                    return (Judge(answer.HttpResponse), false);
+                }
+                catch (ApiException ex)
+                {
+                    return (Map(ex, lane), ex.StatusCode == System.Net.HttpStatusCode.Unauthorized);
                 }
                 catch (GitHubRedirectException ex)
                 {
@@ -91,7 +112,7 @@ public sealed class OctokitStatusPublisher(
                 {
                     // No answer: GitHub may still have created the status (a slow answer, a cut connection). Look before
                     // posting again, so one delivery never creates two statuses.
-                    if (!upstream.IsCancellationRequested && await ShowsAsync(http, token, r, status, linked.Token).ConfigureAwait(false) is { } shown)
+                    if (!upstream.IsCancellationRequested && await ShowsAsync(client.Connection, r, status, linked.Token).ConfigureAwait(false) is { } shown)
                     {
                         if (shown) return (PublishResult.Posted, false);
                         if (attempt < 2) continue;
@@ -109,26 +130,23 @@ public sealed class OctokitStatusPublisher(
     /// Whether the newest status GitHub shows for this commit and context is the one being posted (state, description
     /// and target URL); null when GitHub could not be asked either.
     /// </summary>
-    private async Task<bool?> ShowsAsync(HttpClient http, string token, GitHubRevision r, CommitStatus status, CancellationToken ct)
+    private static async Task<bool?> ShowsAsync(IConnection connection, GitHubRevision r, CommitStatus status, CancellationToken ct)
     {
         try
         {
-            using var request = Request(HttpMethod.Get, $"repos/{Escape(r.Owner)}/{Escape(r.Repository)}/commits/{Escape(r.Sha)}/statuses?per_page=100", token);
-            using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
-            if (response.StatusCode != System.Net.HttpStatusCode.OK) return null;
-            using var document = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false));
-            if (document.RootElement.ValueKind != JsonValueKind.Array) return null;
+            var listed = await connection.Get<List<Octokit.CommitStatus>>(ApiUrls.CommitStatuses(r.Owner, r.Repository, r.Sha), NewestPage, null, ct).ConfigureAwait(false);
+            if (listed.HttpResponse.StatusCode != System.Net.HttpStatusCode.OK || listed.Body is not { } statuses) return null;
             // GitHub lists newest first.
-            foreach (var shown in document.RootElement.EnumerateArray())
+            foreach (var shown in statuses)
             {
-                if (Text(shown, "context") != status.Context) continue;
-                return Text(shown, "state") == CommitStateJsonConverter.WireName(Wire(status.State))
-                    && (Text(shown, "description") ?? "") == (status.Description ?? "")
-                    && (Text(shown, "target_url") ?? "") == (status.TargetUrl ?? "");
+                if (shown?.Context != status.Context) continue;
+                return shown.State.StringValue == CommitStateJsonConverter.WireName(Wire(status.State))
+                    && (shown.Description ?? "") == (status.Description ?? "")
+                    && (shown.TargetUrl ?? "") == (status.TargetUrl ?? "");
             }
             return false;
         }
-        catch (Exception ex) when (IsNoAnswer(ex) || ex is JsonException or GitHubRedirectException)
+        catch (Exception ex) when (IsNoAnswer(ex) || ex is ApiException or GitHubRedirectException or System.Runtime.Serialization.SerializationException or FormatException or InvalidCastException)
         {
             return null;
         }
@@ -142,33 +160,22 @@ public sealed class OctokitStatusPublisher(
         _ => OctoState.Error,
     };
 
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private HttpRequestMessage Request(HttpMethod method, string relative, string token)
-    {
-        var request = new HttpRequestMessage(method, new Uri(_base, relative));
-        // Unvalidated: a malformed token must not end up quoted in a FormatException.
-        request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
-        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-        return request;
-    }
-
-    private static string Escape(string segment) => Uri.EscapeDataString(segment);
-
     /// <summary>Only a 201 is a created status; a 201 whose body cannot be read still is (GitHub has it).</summary>
-    private async Task<PublishResult> JudgeAsync(HttpResponseMessage response, string lane, CancellationToken ct)
+    private static PublishResult Judge(IResponse response)
     {
         var code = (int)response.StatusCode;
         if (code == 201) return PublishResult.Posted;
-        var mediaType = response.Content.Headers.ContentType?.MediaType ?? "no content type";
         if (code is >= 200 and < 300)
-            return PublishResult.Failed(FailureKind.Transient, $"GitHub answered {code} ({mediaType}) instead of 201 Created: no status was created (a proxy in the way?)");
-        if (code is >= 300 and < 400)
-            return PublishResult.Failed(FailureKind.Misconfigured, $"GitHub answered {code} redirecting to {response.Headers.Location?.GetLeftPart(UriPartial.Path) ?? "nowhere"}, which the bridge does not follow for a write");
+            return PublishResult.Failed(FailureKind.Transient, $"GitHub answered {code} ({response.ContentType ?? "no content type"}) instead of 201 Created: no status was created (a proxy in the way?)");
+        // A redirect GitHubRedirectHandler neither follows nor refuses has no Location (it refuses every other).
+        return PublishResult.Failed(FailureKind.Misconfigured, $"GitHub answered {code} instead of 201 Created{(Header(response, "Location") is { } to ? $", redirecting to {to}" : "")}");
+    }
 
-        var message = await GitHubMessageAsync(response, ct).ConfigureAwait(false);
-        if (RateLimitWait(response, message) is { } wait)
+    private PublishResult Map(ApiException ex, string lane)
+    {
+        var code = (int)ex.StatusCode;
+        var message = GitHubMessage(ex);
+        if (RateLimitWait(ex, message) is { } wait)
         {
             gate.BlockFor(lane, wait);
             return PublishResult.Failed(FailureKind.RateLimited, $"{code} rate limited: {message}", Ceil(wait));
@@ -185,18 +192,18 @@ public sealed class OctokitStatusPublisher(
     }
 
     /// <summary>GitHub's rule: retry-after, else x-ratelimit-reset when remaining is 0, else at least 60 s; at most an hour.</summary>
-    private TimeSpan? RateLimitWait(HttpResponseMessage response, string message)
+    private TimeSpan? RateLimitWait(ApiException ex, string message)
     {
-        var status = (int)response.StatusCode;
-        string? Header(string name) => response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+        var status = (int)ex.StatusCode;
+        string? Get(string name) => ex.HttpResponse is { } response ? Header(response, name) : null;
 
-        var isLimit = status == 429
-            || (status == 403 && (Header("retry-after") is not null || Header("x-ratelimit-remaining") == "0"
+        var isLimit = status == 429 || ex is RateLimitExceededException or SecondaryRateLimitExceededException
+            || (status == 403 && (Get("retry-after") is not null || Get("x-ratelimit-remaining") == "0"
                 || message.Contains("rate limit", StringComparison.OrdinalIgnoreCase)));
         if (!isLimit) return null;
-        if (int.TryParse(Header("retry-after"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        if (int.TryParse(Get("retry-after"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
             return RequestBudget.CapRetryAfter(TimeSpan.FromSeconds(Math.Max(1, seconds)));
-        if (Header("x-ratelimit-remaining") == "0" && long.TryParse(Header("x-ratelimit-reset"), NumberStyles.None, CultureInfo.InvariantCulture, out var reset))
+        if (Get("x-ratelimit-remaining") == "0" && long.TryParse(Get("x-ratelimit-reset"), NumberStyles.None, CultureInfo.InvariantCulture, out var reset))
         {
             var until = DateTimeOffset.FromUnixTimeSeconds(Math.Min(reset, 253_402_300_799)) - time.GetUtcNow();
             return until > TimeSpan.Zero ? RequestBudget.CapRetryAfter(until) : TimeSpan.FromSeconds(1);
@@ -204,35 +211,48 @@ public sealed class OctokitStatusPublisher(
         return RateLimitFloor;
     }
 
-    /// <summary>GitHub's <c>message</c> and <c>errors</c>; for a body that is not GitHub's JSON, only the status's reason.</summary>
-    private static async Task<string> GitHubMessageAsync(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>Octokit keeps only the first value of each header, under the name the response used.</summary>
+    private static string? Header(IResponse response, string name) =>
+        response.Headers?.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    /// <summary>
+    /// GitHub's <c>message</c> and <c>errors</c>; for a body that is not GitHub's JSON (Octokit then takes the whole body
+    /// as the message: a proxy's HTML page) only the status's name.
+    /// </summary>
+    private static string GitHubMessage(ApiException ex)
     {
-        string text;
-        try
-        {
-            using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
-            var root = document.RootElement;
-            text = root.ValueKind == JsonValueKind.Object && Text(root, "message") is { } m ? m : response.ReasonPhrase ?? "";
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
-                text += ": " + string.Join("; ", errors.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Object
-                    ? Text(e, "message") ?? $"{Text(e, "field")} {Text(e, "code")}"
-                    : e.ToString()));
-        }
-        catch (JsonException)
-        {
-            text = response.ReasonPhrase ?? "";
-        }
+        var body = ex.HttpResponse?.Body as string;
+        var isJson = body is not null && body.TrimStart().StartsWith('{');
+        var text = isJson && ex.ApiError?.Message is { } m && m != body ? m : ReasonPhrase(ex.StatusCode);
+        if (isJson && ex.ApiError?.Errors is { Count: > 0 } errors)
+            text += ": " + string.Join("; ", errors.Select(e => e.Message ?? $"{e.Field} {e.Code}"));
         return text.Length <= 300 ? text : text[..300] + "…";
     }
 
-    private string LaneFor(string token)
+    private static string ReasonPhrase(System.Net.HttpStatusCode code)
     {
-        if (_lanes.TryGetValue(token, out var lane)) return lane;
-        if (_lanes.Count > 256) _lanes.Clear(); // rotated tokens: old lanes' keys are dropped, not accumulated
-        return _lanes.GetOrAdd(token, LaneKey);
+        using var response = new HttpResponseMessage(code);
+        return response.ReasonPhrase ?? "";
+    }
+
+    private TokenClient ClientFor(string token)
+    {
+        if (_clients.TryGetValue(token, out var client)) return client;
+        if (_clients.Count > 256) _clients.Clear(); // rotated tokens: old clients are dropped, not accumulated
+        return _clients.GetOrAdd(token, t => new TokenClient(GitHubClientFactory.Create(apiBaseUrl, t, handlerFactory), LaneKey(t)));
     }
 
     private static string LaneKey(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)), 0, 8);
 
     private static TimeSpan Ceil(TimeSpan t) => TimeSpan.FromSeconds(Math.Ceiling(Math.Max(1, t.TotalSeconds)));
+}
+
+/// <summary>
+/// What the bridge reads from GitHub's answer to a status POST: the status, or null when the body is not one (a 201
+/// with an HTML body is still a created status). <see cref="GitHubJsonSerializer"/> reads it and never throws, so Octokit
+/// hands back the response, with its status code, whatever the body.
+/// </summary>
+public sealed class StatusCreateAnswer(Octokit.CommitStatus? status)
+{
+    public Octokit.CommitStatus? Status => status;
 }
