@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Bridge.Adapters.Telemetry;
 using Bridge.Core.Handling;
 using Bridge.Core.Revisions;
 using Octokit;
@@ -74,13 +75,20 @@ public sealed class OctokitStatusPublisher(
         var client = ClientFor(token);
         var lane = client.Lane;
         if (gate.Blocked(lane) is { } wait)
+        {
+            BridgeTelemetry.RateLimitWait("github");
             return (PublishResult.Failed(FailureKind.RateLimited, "GitHub asked the bridge to wait; nothing was sent", Ceil(wait)), false);
+        }
 
         var (slot, retryAfter) = await gate.EnterAsync(lane, ct).ConfigureAwait(false);
         if (slot is null)
+        {
+            BridgeTelemetry.RateLimitWait("bridge-write-limit");
             return (PublishResult.Failed(FailureKind.RateLimited, "the bridge's own limit of status writes per minute or per hour is reached", Ceil(retryAfter!.Value)), false);
+        }
         using (slot)
         {
+            using var call = BridgeTelemetry.StartUpstream("github", "create-status");
             // Every attempt, look and retry included, within the upstream budget.
             using var upstream = new CancellationTokenSource(_budget.Upstream, time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, upstream.Token);
@@ -98,10 +106,14 @@ public sealed class OctokitStatusPublisher(
                 {
                     // Accept is left to the handler chain (JsonContentTypeHandler); the body is JSON and says so.
                     var answer = await client.Connection.Post<StatusCreateAnswer>(uri, body, null, "application/json", cancellationToken: linked.Token).ConfigureAwait(false);
-                    return (Judge(answer.HttpResponse), false);
+                    var judged = Judge(answer.HttpResponse);
+                    if (judged.Failure is null) call.Succeeded();
+                    else call.Failed(((int)answer.HttpResponse.StatusCode).ToString(CultureInfo.InvariantCulture));
+                    return (judged, false);
                 }
                 catch (ApiException ex)
                 {
+                    call.Failed(((int)ex.StatusCode).ToString(CultureInfo.InvariantCulture));
                     return (Map(ex, lane), ex.StatusCode == System.Net.HttpStatusCode.Unauthorized);
                 }
                 catch (GitHubRedirectException ex)
