@@ -112,6 +112,30 @@ public sealed class FunctionsHost : IAsyncDisposable
             var trigger = raw.Single(b => ((string?)b["type"])?.EndsWith("Trigger", StringComparison.OrdinalIgnoreCase) == true);
             _functions[load.Name] = new HostedFunction(load.Name, load.FunctionId, load, trigger);
         }
+        await WaitForWorkerHttpAsync();
+    }
+
+    /// <summary>
+    /// The worker advertises HttpUri before its own Kestrel listens; on a busy machine the first forwarded request can
+    /// arrive too early. Readiness, not timing: poll the port until it accepts (bounded), as the real host's retries do.
+    /// </summary>
+    private async Task WaitForWorkerHttpAsync()
+    {
+        if (WorkerHttpUri is not { } uri) return;
+        var until = DateTime.UtcNow + AnswerTimeout;
+        while (true)
+        {
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpClient();
+                await probe.ConnectAsync(uri.Host, uri.Port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < until)
+            {
+                await Task.Delay(50);
+            }
+        }
     }
 
     private static void AddBindings(MapField<string, BindingInfo> bindings, IEnumerable<JsonObject> raw)
