@@ -25,6 +25,9 @@ internal sealed class BenchOptions
     public bool AllocProfile { get; private set; }
     public int WaitIdleSeconds { get; private set; }
     public double Rate { get; private set; }
+    public int ColdStarts { get; private set; }
+    public string? PublishDir { get; private set; }
+    public Dictionary<string, string> ChildEnvironment { get; } = new(StringComparer.Ordinal);
 
     public const string Usage = """
         Bridge benchmark: a day of CodePipeline events through the Kestrel host, against loopback fakes.
@@ -51,6 +54,13 @@ internal sealed class BenchOptions
           --wait-idle S       before the measured phase, wait up to S seconds for the machine to be idle (default 0)
           --alloc-profile     also print the measured day's and the replay's allocations by type (sampled GC allocation
                               ticks, whole process; costs some CPU, so not for timing runs)
+
+        Cold start (instead of the day): the published host started N times as a child process against the fakes.
+
+          --cold-start N      launches per measurement (each round: one launch answering a sample event first, one
+                              answering GET /api/health first); prints median/min/max from process start
+          --publish DIR       the dotnet publish output of src/Bridge.Host (required with --cold-start)
+          --env K=V           an environment variable for the child (repeatable), e.g. --env DOTNET_TieredPGO=0
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -85,6 +95,14 @@ internal sealed class BenchOptions
                 case "--wait-idle": o.WaitIdleSeconds = Int(0); break;
                 case "--rate": o.Rate = Int(1); break;
                 case "--alloc-profile": o.AllocProfile = true; break;
+                case "--cold-start": o.ColdStarts = Int(1); break;
+                case "--publish": o.PublishDir = Next(); break;
+                case "--env":
+                    var pair = Next();
+                    var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                    if (eq <= 0) throw new ArgumentException("--env needs KEY=VALUE.");
+                    o.ChildEnvironment[pair[..eq]] = pair[(eq + 1)..];
+                    break;
                 case "-h" or "--help": o.Help = true; break;
                 default: throw new ArgumentException($"Unknown option '{name}'.");
             }

@@ -20,6 +20,19 @@ if (options.Help)
     return 0;
 }
 
+if (options.ColdStarts > 0)
+{
+    try
+    {
+        return await ColdStart.RunAsync(options);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine(ex.Message);
+        return 2;
+    }
+}
+
 #if DEBUG
 Console.WriteLine("WARNING: a Debug build; figures are only meaningful with -c Release.");
 #endif
