@@ -14,6 +14,9 @@ public static partial class AwsNames
     /// <summary>Stage and action names have the pipeline name's shape: [A-Za-z0-9.@\-_]+, at most 100 characters.</summary>
     public static bool IsStageOrActionName(string s) => PipelineRegex().IsMatch(s);
 
+    /// <summary>CodePipeline states are upper-case words (STARTED, SUCCEEDED, …; new ones may come): letters and '_', bounded.</summary>
+    public static bool IsState(string s) => StateRegex().IsMatch(s);
+
     /// <summary>EventBridge event ids are UUIDs; accept any printable ASCII without spaces, bounded, so none can forge a log line.</summary>
     public static bool IsEventId(string s) => EventIdRegex().IsMatch(s);
 
@@ -34,6 +37,9 @@ public static partial class AwsNames
 
     [GeneratedRegex(@"^[\x21-\x7E]{1,128}$", RegexOptions.CultureInvariant)]
     private static partial Regex EventIdRegex();
+
+    [GeneratedRegex("^[A-Za-z_]{1,32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex StateRegex();
 
     [GeneratedRegex("^[0-9]{12}$", RegexOptions.CultureInvariant)]
     private static partial Regex AccountRegex();

@@ -3,6 +3,7 @@ namespace Bridge.Core.Events;
 /// <summary>
 /// A CodePipeline state-change event as EventBridge delivers it, reduced to what the bridge decides on.
 /// States stay strings: CodePipeline adds states over time, and an unknown one must be logged, not rejected.
+/// <see cref="FailedStage"/> is named only by the notification form (<c>additionalAttributes.failedStage</c>).
 /// </summary>
 public sealed record CodePipelineEvent(
     string Id,
@@ -17,4 +18,5 @@ public sealed record CodePipelineEvent(
     int? Attempt,
     string? Stage,
     string? Action,
-    ExecutionTrigger? Trigger);
+    ExecutionTrigger? Trigger,
+    string? FailedStage = null);

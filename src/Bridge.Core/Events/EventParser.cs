@@ -59,8 +59,15 @@ public static class EventParser
         if (!source.ValueEquals(Source))
             return ParseResult.Fail($"'source' is '{TextClip.Clip(source.GetString(), MaxEcho)}'; this endpoint accepts only '{Source}'.");
 
+        // CodeStar Notifications' processed form (what notification rules send to SNS or Chatbot) spells it detailType
+        // and carries no id; it is the same event otherwise, so it is handled like the raw one.
+        var notification = false;
         if (!HasText(root, "detail-type", out var detailType))
-            return ParseResult.Fail("The body is not an EventBridge event: 'detail-type' is missing.");
+        {
+            if (!HasText(root, "detailType", out detailType))
+                return ParseResult.Fail("The body is not an EventBridge event: 'detail-type' is missing.");
+            notification = true;
+        }
         EventLevel level;
         if (detailType.ValueEquals(PipelineDetailType)) level = EventLevel.Pipeline;
         else if (detailType.ValueEquals(StageDetailType)) level = EventLevel.Stage;
@@ -68,8 +75,8 @@ public static class EventParser
         else return ParseResult.Fail($"'detail-type' '{TextClip.Clip(detailType.GetString(), MaxEcho)}' is not a CodePipeline state-change event.");
 
         var id = Text(root, "id");
-        if (id is null) return ParseResult.Fail("The body is not an EventBridge event: 'id' is missing.");
-        if (!AwsNames.IsEventId(id)) return ParseResult.Fail($"'id' '{TextClip.Clip(id, MaxEcho)}' is not an EventBridge event id.");
+        if (id is null && !notification) return ParseResult.Fail("The body is not an EventBridge event: 'id' is missing.");
+        if (id is not null && !AwsNames.IsEventId(id)) return ParseResult.Fail($"'id' '{TextClip.Clip(id, MaxEcho)}' is not an EventBridge event id.");
         var region = Text(root, "region");
         if (region is null) return ParseResult.Fail("'region' is missing.");
         if (!AwsNames.IsRegion(region)) return ParseResult.Fail($"'region' '{TextClip.Clip(region, MaxEcho)}' is not an AWS region name.");
@@ -89,6 +96,7 @@ public static class EventParser
         if (!AwsNames.IsExecutionId(executionId)) return ParseResult.Fail($"'detail.execution-id' '{TextClip.Clip(executionId, MaxEcho)}' is not a valid execution id.");
         var state = Text(detail, "state");
         if (state is null) return ParseResult.Fail("'detail.state' is missing.");
+        if (!AwsNames.IsState(state)) return ParseResult.Fail($"'detail.state' '{TextClip.Clip(state, MaxEcho)}' is not a state name.");
 
         DateTimeOffset? startTime = null;
         if (Text(detail, "start-time") is { } startText)
@@ -104,12 +112,20 @@ public static class EventParser
         if (action is not null && !AwsNames.IsStageOrActionName(action))
             return ParseResult.Fail($"'detail.action' '{TextClip.Clip(action, MaxEcho)}' is not a valid action name.");
 
+        // A notification has no id of its own: name it after what it reports, for the log and the answer.
+        id ??= string.Create(CultureInfo.InvariantCulture, $"notification-{executionId}-{state.ToUpperInvariant()}-{time.ToUnixTimeSeconds()}");
+        string? failedStage = null;
+        if (root.TryGetProperty("additionalAttributes", out var extra) && extra.ValueKind == JsonValueKind.Object
+            && Text(extra, "failedStage") is { } named && AwsNames.IsStageOrActionName(named))
+            failedStage = named;
+
         return ParseResult.Ok(new CodePipelineEvent(
             id, level, account, region, time, pipeline, executionId, state.ToUpperInvariant(), startTime,
             LenientInt(detail, "pipeline-execution-attempt"),
             stage,
             action,
-            ReadTrigger(detail)));
+            ReadTrigger(detail),
+            failedStage));
     }
 
     private static ExecutionTrigger? ReadTrigger(JsonElement detail)

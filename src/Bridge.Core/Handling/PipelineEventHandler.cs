@@ -91,7 +91,7 @@ public sealed class PipelineEventHandler(
 
         var status = e.Level == EventLevel.Stage
             ? _composer.ForStage(e, mapping)
-            : _composer.ForPipeline(e, mapping, commits.Known(execution)?.FailedStage);
+            : _composer.ForPipeline(e, mapping, e.FailedStage ?? commits.Known(execution)?.FailedStage);
         // Without any start time (old events, cache lost), the event's own time is the best estimate available.
         var candidate = new LedgerEntry(e.ExecutionId, startTime ?? e.Time, e.Attempt ?? 0, e.Time, status);
 

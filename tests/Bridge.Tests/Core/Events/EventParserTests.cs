@@ -83,6 +83,56 @@ public class EventParserTests
         { "id of 200 KB", n => n["id"] = new string('i', 200_000), "'id'" },
     };
 
+    /// <summary>
+    /// The processed form CodeStar Notifications sends (notification rules → SNS, Chatbot), as the CodePipeline user
+    /// guide's "Monitoring CodePipeline events" page shows it: detailType, no id, additionalAttributes.failedStage.
+    /// </summary>
+    private static JsonObject NotificationForm() => JsonNode.Parse("""
+        {
+          "account": "111122223333",
+          "detailType": "CodePipeline Pipeline Execution State Change",
+          "region": "eu-west-1",
+          "source": "aws.codepipeline",
+          "time": "2026-11-26T09:05:00Z",
+          "notificationRuleArn": "arn:aws:codestar-notifications:eu-west-1:111122223333:notificationrule/0123456789abcdef",
+          "detail": {
+            "pipeline": "web-app",
+            "execution-id": "8c1d6a0e-5f1b-4c0e-9a43-0b7e5d2f1a01",
+            "start-time": "2026-11-26T09:00:00Z",
+            "state": "FAILED",
+            "version": 1.0,
+            "pipeline-execution-attempt": 1.0
+          },
+          "resources": ["arn:aws:codepipeline:eu-west-1:111122223333:web-app"],
+          "additionalAttributes": { "failedActionCount": 1, "failedActions": [{ "action": "Deploy", "additionalInformation": "Deployment failed" }], "failedStage": "Deploy" }
+        }
+        """)!.AsObject();
+
+    [Fact]
+    public void The_notification_rule_form_is_read_like_the_raw_event()
+    {
+        var e = EventParser.Parse(NotificationForm().Bytes()).Event!;
+        Assert.Equal((EventLevel.Pipeline, "web-app", "FAILED", "Deploy"), (e.Level, e.Pipeline, e.State, e.FailedStage));
+        Assert.True(AwsNames.IsEventId(e.Id), e.Id);
+        Assert.StartsWith("notification-8c1d6a0e", e.Id);
+    }
+
+    [Fact]
+    public void A_notification_whose_failed_stage_is_not_a_stage_name_names_none()
+    {
+        var node = NotificationForm();
+        node["additionalAttributes"]!["failedStage"] = "Deploy\nFORGED";
+        Assert.Null(EventParser.Parse(node.Bytes()).Event!.FailedStage);
+    }
+
+    [Fact]
+    public void A_state_that_could_forge_a_log_line_is_refused()
+    {
+        var node = TestEvents.Pipeline("STARTED");
+        node["detail"]!["state"] = "STARTED\r\nFORGED";
+        Assert.Contains("'detail.state'", EventParser.Parse(node.Bytes()).Problem!.Detail);
+    }
+
     [Fact]
     public void Echoed_values_carry_no_control_or_bidi_characters()
     {

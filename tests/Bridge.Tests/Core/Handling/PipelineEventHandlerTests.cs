@@ -234,6 +234,27 @@ public class PipelineEventHandlerTests
     }
 
     [Fact]
+    public async Task A_notification_rule_event_posts_like_the_raw_one_and_names_the_failed_stage()
+    {
+        _source.Always([GitHubV1("o/app", Sha)]);
+        var raw = TestEvents.Pipeline("FAILED");
+        var notification = new JsonObject
+        {
+            ["account"] = raw["account"]!.DeepClone(),
+            ["detailType"] = raw["detail-type"]!.DeepClone(),
+            ["region"] = raw["region"]!.DeepClone(),
+            ["source"] = raw["source"]!.DeepClone(),
+            ["time"] = raw["time"]!.DeepClone(),
+            ["detail"] = raw["detail"]!.DeepClone(),
+            ["additionalAttributes"] = new JsonObject { ["failedStage"] = "Deploy" },
+        };
+        var result = await Handle(notification);
+        Assert.Equal(Outcome.Posted, result.Outcome);
+        var posted = Assert.Single(_publisher.Posted);
+        Assert.Equal((CommitState.Failure, "Pipeline web-app failed in stage Deploy"), (posted.Status.State, posted.Status.Description));
+    }
+
+    [Fact]
     public async Task A_failed_post_is_not_remembered_so_redelivery_posts_it()
     {
         _publisher.Next = PublishResult.Failed(FailureKind.Transient, "502");
