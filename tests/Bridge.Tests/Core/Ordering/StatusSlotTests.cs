@@ -118,13 +118,16 @@ public class StatusSlotTests
         await _ledger.TryWriteAsync(Key, null, Entry("e1", CommitState.Pending, 0), _time.GetUtcNow() + RequestBudget.Default.Lease, null, default);
 
         var apply = Apply(Entry("e1", CommitState.Success, 5));
-        // Each step of the fake clock ends one poll; the ledger answers synchronously, so the next poll is armed at once.
-        for (var i = 0; i < 40 && !apply.IsCompleted; i++)
+        // Step the fake clock one poll at a time, never as far as the lease's end (the answer must be the wait running
+        // out, not a takeover). A poll's continuation may run on another thread, so each step also lets it run.
+        var advanced = TimeSpan.Zero;
+        while (!apply.IsCompleted && advanced + StatusSlot.LeasePoll < RequestBudget.Default.Lease - TimeSpan.FromSeconds(1))
         {
             _time.Advance(StatusSlot.LeasePoll);
-            await Task.Yield();
+            advanced += StatusSlot.LeasePoll;
+            await Task.Run(() => { });
         }
-        Assert.True(apply.IsCompleted, "the wait for another instance's lease must end within the lease wait");
+        await apply.WaitAsync(TimeSpan.FromSeconds(30));
         var result = await apply;
         Assert.Equal(Outcome.Retry, result.Outcome);
         Assert.NotNull(result.RetryAfter);
