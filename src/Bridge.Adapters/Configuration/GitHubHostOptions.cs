@@ -49,7 +49,7 @@ public class GitHubHostOptions
         if (IsApp)
         {
             if (Token is { Length: > 0 }) return $"{prefix}: set either a token ({prefix}:Token) or a GitHub App ({prefix}:AppId), not both.";
-            if (AppPrivateKey is { Length: > 0 }) return null;
+            if (AppPrivateKey is { Length: > 0 }) return PrivateKeyProblem($"{prefix}:AppPrivateKey", AppPrivateKey);
             if (AppPrivateKeySecretName is not { Length: > 0 })
                 return $"{prefix}:AppId needs the app's private key: {prefix}:AppPrivateKeySecretName (Key Vault) or {prefix}:AppPrivateKey.";
             return vaultConfigured ? null : $"{prefix}:AppPrivateKeySecretName names a Key Vault secret but KeyVault:VaultUri is not set.";
@@ -57,5 +57,32 @@ public class GitHubHostOptions
         if (Token is { Length: > 0 }) return null;
         if (vaultConfigured && TokenSecretName is { Length: > 0 }) return null;
         return $"{prefix} has no credential: set KeyVault:VaultUri with {prefix}:TokenSecretName, {prefix}:Token (local runs), or {prefix}:AppId with its private key.";
+    }
+
+    /// <summary>
+    /// A key given in configuration is checked at start-up the way the app would use it (import, then sign once), so a
+    /// public key or an escaped PEM stops the app with the setting named, never its value.
+    /// </summary>
+    internal static string? PrivateKeyProblem(string setting, string pem)
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(pem);
+        }
+        catch (Exception ex) when (ex is ArgumentException or System.Security.Cryptography.CryptographicException)
+        {
+            var hint = pem.Contains("\\n", StringComparison.Ordinal) ? ": it holds literal \\n sequences where a PEM has line breaks" : "";
+            return $"{setting} is not an RSA private key in PEM form{hint}.";
+        }
+        try
+        {
+            rsa.SignData([0], System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            return null;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return $"{setting} holds a public key, which cannot sign: the GitHub App needs its private key.";
+        }
     }
 }

@@ -40,7 +40,22 @@ public sealed class StartupValidationTests
         { "table name Table Storage refuses", new() { ["Ledger:TableName"] = "status-ledger" }, "Ledger:TableName must be 3 to 63 letters and digits" },
         { "both ledger endpoints", new() { ["Ledger:TableServiceUri"] = "https://acct.table.core.windows.net", ["Ledger:ConnectionString"] = "UseDevelopmentStorage=true" }, "not both" },
         { "bad context prefix", new() { ["Statuses:ContextPrefix"] = "ci pipeline" }, "Statuses:ContextPrefix may hold" },
+        { "app key that is no PEM", new() { ["GitHub:Token"] = null, ["GitHub:AppId"] = "12", ["GitHub:AppPrivateKey"] = "not-a-key" }, "GitHub:AppPrivateKey is not an RSA private key" },
+        { "app key with escaped newlines", new() { ["GitHub:Token"] = null, ["GitHub:AppId"] = "12", ["GitHub:AppPrivateKey"] = PrivatePem().Replace("\n", "\\n", StringComparison.Ordinal) }, "literal \\n sequences" },
+        { "public key as the app key", new() { ["GitHub:Token"] = null, ["GitHub:AppId"] = "12", ["GitHub:AppPrivateKey"] = PublicPem() }, "GitHub:AppPrivateKey holds a public key" },
     };
+
+    private static string PrivatePem()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        return rsa.ExportPkcs8PrivateKeyPem();
+    }
+
+    private static string PublicPem()
+    {
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        return rsa.ExportSubjectPublicKeyInfoPem();
+    }
 
     [Theory]
     [MemberData(nameof(Broken))]
