@@ -143,8 +143,6 @@ public static class BridgeHttp
         response.StatusCode = result.StatusCode;
         if (result.RetryAfter is { } wait)
             response.Headers.RetryAfter = Seconds(wait);
-        else if (result.StatusCode >= 500)
-            response.Headers.RetryAfter = Seconds(FailureRetryAfter);
         var e = result.Event;
         var revisions = result.Revisions.Select(r => new RevisionBody(r.Repository, r.Sha, r.Context, r.Outcome.Word(), r.Detail)).ToList();
         if (result.IsProblem)

@@ -115,14 +115,13 @@ public sealed class PipelineEventHandler(
     private static EventResult Summarise(CodePipelineEvent e, IReadOnlyList<RevisionOutcome> outcomes)
     {
         var summary = Outcomes.Summarise(outcomes);
-        var retryAfter = summary.RetryLater() ? RequestBudget.CapRetryAfter(outcomes.Max(o => o.RetryAfter) ?? RequestBudget.DefaultRetryAfter) : (TimeSpan?)null;
-        return new EventResult(summary, Outcomes.Explain(summary), retryAfter, Summary(e), outcomes);
+        return new EventResult(summary, Outcomes.Explain(summary), outcomes.Max(o => o.RetryAfter), Summary(e), outcomes);
     }
 
     private static EventResult Done(CodePipelineEvent e, Outcome outcome, string detail) => new(outcome, detail, null, Summary(e), []);
 
     private static EventResult Failed(CodePipelineEvent e, Outcome outcome, string message, TimeSpan? retryAfter) =>
-        new(outcome, message, outcome.RetryLater() ? RequestBudget.CapRetryAfter(retryAfter ?? RequestBudget.DefaultRetryAfter) : null, Summary(e), []);
+        new(outcome, message, retryAfter, Summary(e), []);
 
     private static EventSummary Summary(CodePipelineEvent e) => new(e.Id, e.Pipeline, e.ExecutionId, e.State);
 }

@@ -38,9 +38,6 @@ public static partial class SettingsContract
         ["FUNCTIONS_WORKER_RUNTIME"] = "the Functions host: which language worker to start",
     };
 
-    /// <summary>Settings Bicep emits that no options property binds yet, with the reason they may stay (empty: none).</summary>
-    public static readonly IReadOnlyDictionary<string, string> AheadOfTheApp = new Dictionary<string, string>(StringComparer.Ordinal);
-
     /// <summary>The environment for <c>bicep build-params</c>: docs/deploy.md's variables, pointed at the fakes.</summary>
     public static Dictionary<string, string> DeployEnvironment(Upstreams upstreams) => new()
     {
@@ -90,7 +87,7 @@ public static partial class SettingsContract
         var catalog = new OptionsCatalog([typeof(GitHubOptions).Assembly]);
         foreach (var name in names)
         {
-            if (PlatformSettings.ContainsKey(name) || AheadOfTheApp.ContainsKey(name)) continue;
+            if (PlatformSettings.ContainsKey(name)) continue;
             if (catalog.Explain(name.Split("__")) is { } why)
                 yield return $"Bicep sets {name}, which the app never reads: {why}";
         }

@@ -208,12 +208,6 @@ internal static class ArmChecks
     /// <summary>Tells the app the ledger table was created by the deployment (bound by the app side's LedgerOptions).</summary>
     public const string LedgerTableProvisionedSetting = "Ledger__TableProvisioned";
 
-    /// <summary>
-    /// Settings the templates emit before the app binds them: handed over to the app side, which adds
-    /// the property. Until then the name check accepts them; once bound, they are checked like any other.
-    /// </summary>
-    public static readonly IReadOnlySet<string> SettingsAheadOfTheApp = new HashSet<string>(StringComparer.Ordinal);
-
     private static List<string> RoleScopedTo(JsonNode template, string roleId, string roleName, string resourceType)
     {
         var findings = new List<string>();
@@ -397,7 +391,7 @@ internal static class ArmChecks
             }
 
             var problem = catalog.Explain(parts);
-            if (problem is null || SettingsAheadOfTheApp.Contains(setting.Name))
+            if (problem is null)
             {
                 continue;
             }
