@@ -47,6 +47,7 @@ public static partial class BridgeServiceCollectionExtensions
                 ContextPrefix = statuses.ContextPrefix,
                 PostStageStatuses = statuses.PostStageStatuses,
                 SupersededState = statuses.SupersededState,
+                PostRollbackStatuses = statuses.PostRollbackStatuses,
             };
         });
         services.TryAddSingleton<DeepHealthCheck>();

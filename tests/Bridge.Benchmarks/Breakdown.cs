@@ -58,10 +58,10 @@ internal static class Breakdown
         var seeded = day.Executions.Where(x => x.Source != SourceKind.Trigger).ToArray();
         if (seeded.Length > 0)
         {
-            await Add(() => Load.RunAsync("IExecutionSource.GetArtifactRevisionsAsync", count, concurrency, async i =>
+            await Add(() => Load.RunAsync("IExecutionSource.GetExecutionAsync", count, concurrency, async i =>
             {
                 var x = seeded[i % seeded.Length];
-                var revisions = await source.GetArtifactRevisionsAsync(new ExecutionRef(Workload.Account, Workload.Region, x.Pipeline, x.Id), CancellationToken.None);
+                var revisions = (await source.GetExecutionAsync(new ExecutionRef(Workload.Account, Workload.Region, x.Pipeline, x.Id), CancellationToken.None)).Revisions;
                 return revisions.Count > 0 ? 200 : 500;
             }));
         }

@@ -51,11 +51,11 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
             .Build();
     }
 
-    public Task<IReadOnlyList<ArtifactRevision>> GetArtifactRevisionsAsync(ExecutionRef execution, CancellationToken ct) =>
-        _retry.ExecuteAsync(static (state, token) => new ValueTask<IReadOnlyList<ArtifactRevision>>(state.self.CallAsync(state.execution, token)),
+    public Task<ExecutionDetails> GetExecutionAsync(ExecutionRef execution, CancellationToken ct) =>
+        _retry.ExecuteAsync(static (state, token) => new ValueTask<ExecutionDetails>(state.self.CallAsync(state.execution, token)),
             (self: this, execution), ct).AsTask();
 
-    private async Task<IReadOnlyList<ArtifactRevision>> CallAsync(ExecutionRef execution, CancellationToken ct)
+    private async Task<ExecutionDetails> CallAsync(ExecutionRef execution, CancellationToken ct)
     {
         using var call = BridgeTelemetry.StartUpstream("codepipeline", "GetPipelineExecution");
         var credentials = _credentials.ForAccount(execution.Account);
@@ -87,11 +87,11 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
             var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                var revisions = ParseRevisions(body)
+                var details = ParseExecution(body)
                     ?? throw new UpstreamException("CodePipeline", FailureKind.Transient,
                         "GetPipelineExecution answered 200 with a body that is not a pipeline execution", RequestBudget.DefaultRetryAfter);
                 call.Succeeded();
-                return revisions;
+                return details;
             }
             var error = MapError(response.StatusCode, Deserialize(body, CodePipelineJson.Default.AwsJsonError), execution);
             // Credentials revoked or expired early: drop them so the retry assumes the role again.
@@ -139,13 +139,13 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
     }
 
     /// <summary>
-    /// The execution's artifact revisions, or null when the body is not a GetPipelineExecution answer at all (empty,
-    /// truncated, HTML, nested past the reader's limit, <c>pipelineExecution</c> or <c>artifactRevisions</c> of the
-    /// wrong type): that is an upstream failure, never "no sources". Each revision is read on its own and a field of
-    /// the wrong type reads as absent, so one malformed revision is skipped (by the resolver, with its reason) while
-    /// its valid siblings are still posted.
+    /// The execution, or null when the body is not a GetPipelineExecution answer at all (empty, truncated, HTML, nested
+    /// past the reader's limit, <c>pipelineExecution</c> or <c>artifactRevisions</c> of the wrong type): that is an
+    /// upstream failure, never "no sources". Each revision is read on its own and a field of the wrong type reads as
+    /// absent, so one malformed revision is skipped (by the resolver, with its reason) while its valid siblings are
+    /// still posted.
     /// </summary>
-    internal static List<ArtifactRevision>? ParseRevisions(byte[] body)
+    internal static ExecutionDetails? ParseExecution(byte[] body)
     {
         try
         {
@@ -154,24 +154,36 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
                 || !document.RootElement.TryGetProperty("pipelineExecution", out var execution)
                 || execution.ValueKind != JsonValueKind.Object)
                 return null;
-            if (!execution.TryGetProperty("artifactRevisions", out var revisions) || revisions.ValueKind == JsonValueKind.Null)
-                return [];
-            if (revisions.ValueKind != JsonValueKind.Array) return null;
-            var list = new List<ArtifactRevision>(revisions.GetArrayLength());
-            var index = 0;
-            foreach (var revision in revisions.EnumerateArray())
-            {
-                index++;
-                list.Add(new ArtifactRevision(
-                    Text(revision, "name") ?? $"(malformed artifact revision #{index})",
-                    Text(revision, "revisionId"), Text(revision, "revisionUrl"), Text(revision, "revisionSummary")));
-            }
-            return list;
+            var revisions = ParseRevisions(execution);
+            if (revisions is null) return null;
+            return new ExecutionDetails(
+                Text(execution, "status"),
+                Text(execution, "executionType"),
+                execution.TryGetProperty("trigger", out var trigger) ? Text(trigger, "triggerType") : null,
+                execution.TryGetProperty("rollbackMetadata", out var rollback) ? Text(rollback, "rollbackTargetPipelineExecutionId") : null,
+                revisions);
         }
         catch (JsonException)
         {
             return null;
         }
+    }
+
+    private static List<ArtifactRevision>? ParseRevisions(JsonElement execution)
+    {
+        if (!execution.TryGetProperty("artifactRevisions", out var revisions) || revisions.ValueKind == JsonValueKind.Null)
+            return [];
+        if (revisions.ValueKind != JsonValueKind.Array) return null;
+        var list = new List<ArtifactRevision>(revisions.GetArrayLength());
+        var index = 0;
+        foreach (var revision in revisions.EnumerateArray())
+        {
+            index++;
+            list.Add(new ArtifactRevision(
+                Text(revision, "name") ?? $"(malformed artifact revision #{index})",
+                Text(revision, "revisionId"), Text(revision, "revisionUrl"), Text(revision, "revisionSummary")));
+        }
+        return list;
     }
 
     private static string? Text(JsonElement element, string name) =>

@@ -15,4 +15,7 @@ public sealed class StatusOptions
 
     /// <summary>What a superseded execution leaves on its commit: Error (default), Pending, Success or None.</summary>
     public SupersededState SupersededState { get; set; }
+
+    /// <summary>Rollback executions report on <c>{prefix}/{pipeline}/rollback</c> (default on); off, they post nothing.</summary>
+    public bool PostRollbackStatuses { get; set; } = true;
 }

@@ -19,4 +19,7 @@ internal static partial class HandlerLog
 
     [LoggerMessage(5, LogLevel.Warning, "Event {EventId} pipeline {Pipeline}: unknown state {State}, no status posted")]
     public static partial void UnknownState(ILogger logger, string eventId, string pipeline, string state);
+
+    [LoggerMessage(6, LogLevel.Information, "Event {EventId} pipeline {Pipeline} execution {ExecutionId}: GitHub refused the commit of tag {Tag}, using the execution's recorded sources")]
+    public static partial void TagFallback(ILogger logger, string eventId, string pipeline, string executionId, string tag);
 }

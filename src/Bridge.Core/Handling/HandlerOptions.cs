@@ -14,4 +14,7 @@ public sealed class HandlerOptions
 
     /// <summary>What a superseded execution leaves on its commit (default: error).</summary>
     public SupersededState SupersededState { get; set; }
+
+    /// <summary>Rollback executions report on <c>{prefix}/{pipeline}/rollback</c>; they never touch the commit's own verdict.</summary>
+    public bool PostRollbackStatuses { get; set; } = true;
 }

@@ -76,7 +76,32 @@ public sealed class PipelineEventHandler(
         var startTime = e.StartTime ?? known?.StartTime ?? (e.State == "STARTED" ? e.Time : null);
         if (startTime is not null && known?.StartTime is null) commits.Remember(execution, startTime: startTime);
 
-        var revisions = await commits.FindAsync(e, mapping.State == CommitState.Pending, ct).ConfigureAwait(false);
+        var found = await commits.FindAsync(e, mapping.State == CommitState.Pending, ct).ConfigureAwait(false);
+        if (found.Rollback && (!options.PostRollbackStatuses || e.Level != EventLevel.Pipeline))
+            return Done(e, Outcome.Ignored, options.PostRollbackStatuses
+                ? "stage events of a rollback post no status (the rollback reports on its own context)"
+                : "rollback executions post no status (Statuses:PostRollbackStatuses is off)");
+
+        var status = found.Rollback ? _composer.ForRollback(e, mapping)
+            : e.Level == EventLevel.Stage ? _composer.ForStage(e, mapping)
+            : _composer.ForPipeline(e, mapping, e.FailedStage ?? commits.Known(execution)?.FailedStage);
+        // Without any start time (old events, cache lost), the event's own time is the best estimate available.
+        var candidate = new LedgerEntry(e.ExecutionId, startTime ?? e.Time, e.Attempt ?? 0, e.Time, status);
+        var result = await PostAsync(e, found.Revisions, candidate, ct).ConfigureAwait(false);
+
+        // A tag trigger's commit-id can be the annotated tag's own object, which GitHub refuses (422): the execution's
+        // recorded sources name the commit the tag points at.
+        if (found.FromTrigger && e.Trigger?.TagName is not null && result.Outcome == Outcome.Rejected)
+        {
+            HandlerLog.TagFallback(log, e.Id, e.Pipeline, e.ExecutionId, e.Trigger.TagName);
+            var recorded = await commits.FindAsync(e, mapping.State == CommitState.Pending, ct, useTrigger: false).ConfigureAwait(false);
+            result = await PostAsync(e, recorded.Revisions, candidate, ct).ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    private async Task<EventResult> PostAsync(CodePipelineEvent e, ResolvedRevisions revisions, LedgerEntry candidate, CancellationToken ct)
+    {
         var skipped = new RevisionOutcome[revisions.Skipped.Count];
         for (var i = 0; i < skipped.Length; i++)
         {
@@ -88,12 +113,6 @@ public sealed class PipelineEventHandler(
             return revisions.IsEmpty
                 ? new EventResult(Outcome.NoRevisions, "the execution has no source revisions", null, Summary(e), skipped)
                 : new EventResult(Outcome.Skipped, "no source of this execution is on GitHub", null, Summary(e), skipped);
-
-        var status = e.Level == EventLevel.Stage
-            ? _composer.ForStage(e, mapping)
-            : _composer.ForPipeline(e, mapping, e.FailedStage ?? commits.Known(execution)?.FailedStage);
-        // Without any start time (old events, cache lost), the event's own time is the best estimate available.
-        var candidate = new LedgerEntry(e.ExecutionId, startTime ?? e.Time, e.Attempt ?? 0, e.Time, status);
 
         // Most executions build one commit: that one is awaited directly, without the fan-out's iterator, closure and array.
         var outcomes = revisions.GitHub.Count == 1

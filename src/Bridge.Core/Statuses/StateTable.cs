@@ -23,8 +23,16 @@ public static class StateTable
         _ => null,
     };
 
-    /// <summary>Stages have the pipeline's states but SUPERSEDED.</summary>
-    public static StateMapping? ForStage(string state) => state == "SUPERSEDED" ? null : ForPipeline(state);
+    /// <summary>
+    /// Stages have the pipeline's states but SUPERSEDED, and can be skipped (an entry condition with result Skip): a
+    /// skipped stage is done and did not fail, so it shows success rather than a pending that nothing would close.
+    /// </summary>
+    public static StateMapping? ForStage(string state) => state switch
+    {
+        "SUPERSEDED" => null,
+        "SKIPPED" => new(CommitState.Success, "was skipped"),
+        _ => ForPipeline(state),
+    };
 
     /// <summary>States the table knows but deliberately does not post.</summary>
     public static bool IsKnownNoPost(string state) => state is "STOPPING" or "SUPERSEDED";

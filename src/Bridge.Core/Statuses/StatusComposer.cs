@@ -19,6 +19,16 @@ public sealed class StatusComposer(string contextPrefix = StatusComposer.Default
         return new CommitStatus(m.State, $"{contextPrefix}/{e.Pipeline}", Truncate(text), TargetUrl(e));
     }
 
+    /// <summary>
+    /// A rollback execution's status: its own context, so the commit's verdict from its original run stands
+    /// (a failed rollback must not turn a good commit red; a successful one must not turn a bad one green).
+    /// </summary>
+    public CommitStatus ForRollback(CodePipelineEvent e, StateMapping m) =>
+        new(m.State, $"{contextPrefix}/{e.Pipeline}/{RollbackSuffix}", Truncate($"Pipeline {e.Pipeline}: rollback to this commit {m.Phrase}"), TargetUrl(e));
+
+    /// <summary>The last segment of a rollback's context.</summary>
+    public const string RollbackSuffix = "rollback";
+
     public CommitStatus ForStage(CodePipelineEvent e, StateMapping m) =>
         new(m.State, $"{contextPrefix}/{e.Pipeline}/{e.Stage}", Truncate($"Stage {e.Stage} of {e.Pipeline} {m.Phrase}"), TargetUrl(e));
 

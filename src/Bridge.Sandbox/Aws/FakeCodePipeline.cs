@@ -67,6 +67,13 @@ public sealed partial class FakeCodePipeline : LoopbackServer
         _executions[executionId] = new SeededExecution(pipelineName, executionId, status, revisions);
     }
 
+    /// <summary>Adds or replaces an execution given whole (a rollback, another trigger); its pipeline becomes known.</summary>
+    public void AddExecution(SeededExecution execution)
+    {
+        _pipelines.TryAdd(execution.PipelineName, 0);
+        _executions[execution.ExecutionId] = execution;
+    }
+
     protected override async Task HandleAsync(IncomingRequest request)
     {
         var auth = SigV4.Check(request, "codepipeline");

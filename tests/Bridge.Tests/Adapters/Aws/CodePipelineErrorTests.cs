@@ -36,7 +36,7 @@ public sealed class CodePipelineErrorTests : IDisposable
     /// <summary>Calls the client, moving the fake clock on so its backoff between retries passes.</summary>
     private async Task<UpstreamException> Failure()
     {
-        var call = _client.GetArtifactRevisionsAsync(Execution, CancellationToken.None);
+        var call = _client.GetExecutionAsync(Execution, CancellationToken.None);
         while (!call.IsCompleted)
         {
             _clock.Advance(TimeSpan.FromMilliseconds(100));
@@ -98,6 +98,24 @@ public sealed class CodePipelineErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rollback_execution_is_read_with_its_type_trigger_and_target()
+    {
+        // The shape of GetPipelineExecution for a rollback (CodePipeline API reference: PipelineExecution,
+        // ExecutionTrigger, PipelineRollbackMetadata).
+        _transport.Answer = () => Json(200, """
+            {"pipelineExecution":{"pipelineName":"worker","pipelineVersion":4,"pipelineExecutionId":"r-1","status":"Failed",
+             "statusSummary":"Rollback failed","executionMode":"SUPERSEDED","executionType":"ROLLBACK",
+             "trigger":{"triggerType":"AutomatedRollback","triggerDetail":"{\"FailedPipelineExecutionId\":\"f-9\"}"},
+             "rollbackMetadata":{"rollbackTargetPipelineExecutionId":"good-7"},"artifactRevisions":[]}}
+            """);
+        var execution = await _client.GetExecutionAsync(Execution, CancellationToken.None);
+        Assert.Equal(("Failed", "ROLLBACK", "AutomatedRollback", "good-7"), (execution.Status, execution.ExecutionType, execution.TriggerType, execution.RollbackTarget));
+        Assert.True(execution.HasEnded);
+        Assert.True(execution.IsRollback);
+        Assert.Empty(execution.Revisions);
+    }
+
+    [Fact]
     public async Task A_passing_throttle_is_retried_and_the_revisions_are_read_from_a_signed_JSON_1_1_call()
     {
         var answers = new Queue<Func<HttpResponseMessage>>([() => Error(400, "ThrottlingException"), () => Json(200, """
@@ -105,13 +123,16 @@ public sealed class CodePipelineErrorTests : IDisposable
              "artifactRevisions":[{"name":"Source","revisionId":"0f3c9a7e1d2b4c5a6e7f8091a2b3c4d5e6f7a8b9","revisionUrl":"https://github.com/octo-org/worker/commit/0f3c"}]}}
             """)]);
         _transport.Answer = () => answers.Dequeue()();
-        var call = _client.GetArtifactRevisionsAsync(Execution, CancellationToken.None);
+        var call = _client.GetExecutionAsync(Execution, CancellationToken.None);
         while (!call.IsCompleted)
         {
             _clock.Advance(TimeSpan.FromMilliseconds(100));
             await Task.Yield();
         }
-        var revision = Assert.Single(await call);
+        var execution = await call;
+        Assert.Equal("InProgress", execution.Status);
+        Assert.False(execution.HasEnded);
+        var revision = Assert.Single(execution.Revisions);
         Assert.Equal("0f3c9a7e1d2b4c5a6e7f8091a2b3c4d5e6f7a8b9", revision.RevisionId);
 
         var request = _transport.Requests[^1];

@@ -292,22 +292,26 @@ public class PipelineEventHandlerTests
 
     private sealed class ScriptedSource : IExecutionSource
     {
-        private readonly Queue<Func<IReadOnlyList<ArtifactRevision>>> _script = new();
-        private Func<CancellationToken, Task<IReadOnlyList<ArtifactRevision>>> _default = _ => Task.FromResult<IReadOnlyList<ArtifactRevision>>([]);
+        private readonly Queue<Func<ExecutionDetails>> _script = new();
+        private Func<CancellationToken, Task<ExecutionDetails>> _default = _ => Task.FromResult(Running([]));
         public int Calls;
         public Task<IReadOnlyList<ArtifactRevision>>? Gate;
 
-        public ScriptedSource Then(IReadOnlyList<ArtifactRevision> r) { _script.Enqueue(() => r); return this; }
-        public void Always(IReadOnlyList<ArtifactRevision> r) => _default = _ => Task.FromResult(r);
-        public void Throws(Exception ex) => _default = _ => Task.FromException<IReadOnlyList<ArtifactRevision>>(ex);
-        public void Hangs() => _default = async ct => { await Task.Delay(Timeout.Infinite, ct); return []; };
+        public static ExecutionDetails Running(IReadOnlyList<ArtifactRevision> r) => new("InProgress", "STANDARD", "StartPipelineExecution", null, r);
 
-        public Task<IReadOnlyList<ArtifactRevision>> GetArtifactRevisionsAsync(ExecutionRef execution, CancellationToken ct)
+        public ScriptedSource Then(IReadOnlyList<ArtifactRevision> r) { _script.Enqueue(() => Running(r)); return this; }
+        public ScriptedSource Then(ExecutionDetails d) { _script.Enqueue(() => d); return this; }
+        public void Always(IReadOnlyList<ArtifactRevision> r) => _default = _ => Task.FromResult(Running(r));
+        public void Always(ExecutionDetails d) => _default = _ => Task.FromResult(d);
+        public void Throws(Exception ex) => _default = _ => Task.FromException<ExecutionDetails>(ex);
+        public void Hangs() => _default = async ct => { await Task.Delay(Timeout.Infinite, ct); return Running([]); };
+
+        public async Task<ExecutionDetails> GetExecutionAsync(ExecutionRef execution, CancellationToken ct)
         {
             Interlocked.Increment(ref Calls);
-            if (Gate is { } gate) return gate.WaitAsync(ct);
-            lock (_script) if (_script.TryDequeue(out var next)) return Task.FromResult(next());
-            return _default(ct);
+            if (Gate is { } gate) return Running(await gate.WaitAsync(ct));
+            lock (_script) if (_script.TryDequeue(out var next)) return next();
+            return await _default(ct);
         }
     }
 
