@@ -153,7 +153,6 @@ internal sealed class Workload
             case SourceKind.Trigger:
                 detail["execution-trigger"] = new JsonObject
                 {
-                    ["trigger-type"] = "PushEvent",
                     ["full-repository-name"] = x.FullName,
                     ["provider-type"] = "GitHub",
                     ["branch-name"] = "main",

@@ -26,6 +26,7 @@ public sealed partial class FakeGitHub : LoopbackServer
 
     private readonly ConcurrentDictionary<string, byte> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _repositories = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, byte> _nonCommits = new(StringComparer.Ordinal);
     private readonly CommitStatusStore _statuses = new();
     private readonly RateLimitWindow _rateLimit;
     private readonly ConcurrentDictionary<string, string> _renames = new(StringComparer.OrdinalIgnoreCase);
@@ -129,6 +130,12 @@ public sealed partial class FakeGitHub : LoopbackServer
     /// <summary>Restricts the visible repositories ("owner/repo"); others answer 404. None registered: all are visible.</summary>
     public void AllowRepository(string ownerRepo) => _repositories[ownerRepo] = 0;
 
+    /// <summary>
+    /// A 40-hex object in "owner/repo" that is not a commit (an annotated tag's own object): GitHub refuses a status on
+    /// it with 422 "No commit found for SHA", as it does for a SHA the repository does not have.
+    /// </summary>
+    public void AddNonCommit(string ownerRepo, string sha) => _nonCommits[$"{ownerRepo}@{sha.ToLowerInvariant()}"] = 0;
+
     /// <summary>What GitHub shows for this context: the last status to arrive, or null.</summary>
     public PostedStatus? Latest(string ownerRepo, string sha, string context) => _statuses.Latest(ownerRepo, sha, context);
 
@@ -209,7 +216,7 @@ public sealed partial class FakeGitHub : LoopbackServer
 
         var token = caller.Token;
 
-        if (!IsSha(sha))
+        if (!IsSha(sha) || _nonCommits.ContainsKey($"{owner}/{repo}@{sha.ToLowerInvariant()}"))
         {
             await WriteErrorAsync(request.Response, 422, $"No commit found for SHA: {sha}").ConfigureAwait(false);
             return;

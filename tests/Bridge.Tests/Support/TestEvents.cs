@@ -38,9 +38,9 @@ public static class TestEvents
         };
     }
 
+    /// <summary>A terminal event's full Git trigger, as the CodePipeline guide shows it (no <c>trigger-type</c>).</summary>
     public static JsonObject GitTrigger(string sha, string repo = "octo-org/worker", string provider = "GitHub") => new()
     {
-        ["trigger-type"] = "PushEvent",
         ["full-repository-name"] = repo,
         ["provider-type"] = provider,
         ["branch-name"] = "main",

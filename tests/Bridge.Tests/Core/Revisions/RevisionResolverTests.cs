@@ -107,7 +107,7 @@ public class RevisionResolverTests
     [InlineData(null, "octo-org/worker", Sha, false)]
     public void Trusts_the_V2_trigger_only_for_a_GitHub_commit(string? provider, string repo, string sha, bool usable)
     {
-        var trigger = new ExecutionTrigger("PushEvent", provider, repo, sha, "main", null, null);
+        var trigger = new ExecutionTrigger(null, provider, repo, sha, "main", null, null);
         Assert.Equal(usable, GitHubCom.FromTrigger(trigger) is not null);
     }
 }
