@@ -105,6 +105,13 @@ public static class EventParser
             startTime = st;
         }
 
+        DateTimeOffset? retryTime = null;
+        if (Text(detail, "stage-last-retry-attempt-time") is { } retryText)
+        {
+            if (!TryTime(retryText, out var rt)) return ParseResult.Fail($"'detail.stage-last-retry-attempt-time' '{TextClip.Clip(retryText, MaxEcho)}' is not an ISO 8601 timestamp.");
+            retryTime = rt;
+        }
+
         var stage = Text(detail, "stage");
         if (stage is not null && !AwsNames.IsStageOrActionName(stage))
             return ParseResult.Fail($"'detail.stage' '{TextClip.Clip(stage, MaxEcho)}' is not a valid stage name.");
@@ -125,7 +132,8 @@ public static class EventParser
             stage,
             action,
             ReadTrigger(detail),
-            failedStage));
+            failedStage,
+            retryTime));
     }
 
     private static ExecutionTrigger? ReadTrigger(JsonElement detail)

@@ -145,6 +145,50 @@ public sealed class CodePipelineV2Tests : IAsyncLifetime
         Assert.Empty(h.GitHub.Statuses);
     }
 
+    // 3. Retries and attempts ------------------------------------------------------------------------------------------
+
+    private const string WorkerSha = "5d41402abc4b2a76b9719d911017c592ae5c3f01";
+    private const string WorkerExecution = "2d9c1f4e-7a3b-4c5d-8e9f-0a1b2c3d4e01";
+
+    private void TheWorkerExecution() =>
+        _h.CodePipeline.AddExecution(new SeededExecution("worker", WorkerExecution, "InProgress", [SeededRevision.GitHubV1("octo-org", "worker", WorkerSha)]));
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_failed_execution_retried_shows_failure_then_pending_then_success(bool withAttempts)
+    {
+        TheWorkerExecution();
+        var t0 = new DateTimeOffset(2026, 11, 26, 16, 0, 0, TimeSpan.Zero);
+        var shown = new List<string?>();
+        foreach (var (state, attempt, at) in new[] { ("FAILED", 1, 0), ("RESUMED", 2, 40), ("SUCCEEDED", 2, 300) })
+        {
+            var e = TestEvents.Pipeline(state, "worker", WorkerExecution, time: t0.AddSeconds(at), attempt: attempt);
+            // Events from before CodePipeline numbered attempts: only their times show that RESUMED follows FAILED.
+            if (!withAttempts && state != "FAILED") e["detail"]!.AsObject().Remove("pipeline-execution-attempt");
+            Assert.Equal(HttpStatusCode.OK, (await Post(e.Bytes())).Status);
+            shown.Add(_h.GitHub.Latest(Worker, WorkerSha, "codepipeline/worker")?.State);
+        }
+        Assert.Equal(["failure", "pending", "success"], shown);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_stage_retried_within_the_second_it_failed_is_ordered_by_its_retry_time(bool withAttempt)
+    {
+        TheWorkerExecution();
+        await Post("stage-retry.failed.json");
+        Assert.Equal("failure", _h.GitHub.Latest(Worker, WorkerSha, "codepipeline/worker/Build")?.State);
+
+        var resumed = JsonNode.Parse(Fixture("stage-retry.resumed.json"))!;
+        if (!withAttempt) resumed["detail"]!.AsObject().Remove("pipeline-execution-attempt");
+        var (status, body) = await Post(resumed.Bytes());
+
+        Assert.Equal((HttpStatusCode.OK, "posted"), (status, (string?)body["outcome"]));
+        Assert.Equal("pending", _h.GitHub.Latest(Worker, WorkerSha, "codepipeline/worker/Build")?.State);
+    }
+
     // 4. Skipped stages ------------------------------------------------------------------------------------------------
 
     [Fact]

@@ -126,6 +126,19 @@ public class EventParserTests
     }
 
     [Fact]
+    public void A_stage_retry_time_orders_the_event_and_a_malformed_one_is_refused()
+    {
+        var e = TestEvents.Pipeline("RESUMED", stage: "Build", detailType: "CodePipeline Stage Execution State Change",
+            time: new DateTimeOffset(2026, 11, 26, 16, 20, 7, TimeSpan.Zero));
+        e["detail"]!["stage-last-retry-attempt-time"] = "2026-11-26T16:20:07.305Z";
+        var parsed = EventParser.Parse(e.Bytes()).Event!;
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 16, 20, 7, 305, TimeSpan.Zero), parsed.OrderTime);
+
+        e["detail"]!["stage-last-retry-attempt-time"] = "yesterday";
+        Assert.Contains("'detail.stage-last-retry-attempt-time' 'yesterday' is not an ISO 8601 timestamp", EventParser.Parse(e.Bytes()).Problem!.Detail);
+    }
+
+    [Fact]
     public void A_state_that_could_forge_a_log_line_is_refused()
     {
         var node = TestEvents.Pipeline("STARTED");
