@@ -48,6 +48,7 @@ public static partial class BridgeServiceCollectionExtensions
                 PostStageStatuses = statuses.PostStageStatuses,
                 SupersededState = statuses.SupersededState,
                 PostRollbackStatuses = statuses.PostRollbackStatuses,
+                ModeFor = sp.GetRequiredService<GitHubHosts>().ModeFor,
             };
         });
         services.TryAddSingleton<DeepHealthCheck>();

@@ -39,6 +39,12 @@ public class GitHubHostOptions
     /// <summary>Enterprise Server: the CodeConnections connection ARNs that point at this host (needed only with several Enterprise hosts).</summary>
     public List<string> ConnectionArns { get; set; } = [];
 
+    /// <summary>
+    /// What to write: <c>Statuses</c> (default), <c>Checks</c> (check runs) or <c>Both</c>. Check runs need a GitHub App:
+    /// GitHub refuses them to a token.
+    /// </summary>
+    public Bridge.Core.Checks.PublishMode Mode { get; set; }
+
     public string WebHost => Host is { Length: > 0 } h ? h.ToLowerInvariant() : Bridge.Core.Revisions.RevisionResolver.WebHostFor(ApiBaseUrl);
 
     public bool IsApp => AppId is not null;
@@ -46,6 +52,8 @@ public class GitHubHostOptions
     /// <summary>What is wrong with this host's credential settings, or null.</summary>
     public string? CredentialProblem(string prefix, bool vaultConfigured)
     {
+        if (Mode != Bridge.Core.Checks.PublishMode.Statuses && !IsApp)
+            return $"{prefix}:Mode is {Mode}, but check runs can only be written by a GitHub App: set {prefix}:AppId with its private key, or {prefix}:Mode=Statuses.";
         if (IsApp)
         {
             if (Token is { Length: > 0 }) return $"{prefix}: set either a token ({prefix}:Token) or a GitHub App ({prefix}:AppId), not both.";

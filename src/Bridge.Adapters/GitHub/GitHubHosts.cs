@@ -1,3 +1,4 @@
+using Bridge.Core.Checks;
 using Bridge.Core.Handling;
 using Bridge.Core.Revisions;
 using Bridge.Core.Statuses;
@@ -8,7 +9,7 @@ namespace Bridge.Adapters.GitHub;
 /// github.com and GitHub Enterprise Server side by side: each revision goes to the publisher of its own host, with that
 /// host's API base and credential. A host without one gets no request (the resolver already skips such revisions).
 /// </summary>
-public sealed class GitHubHosts(IReadOnlyList<GitHubHost> hosts) : IStatusPublisher
+public sealed class GitHubHosts(IReadOnlyList<GitHubHost> hosts) : IStatusPublisher, ICheckRunPublisher
 {
     private readonly Dictionary<string, GitHubHost> _byHost = hosts.ToDictionary(h => h.Options.WebHost, StringComparer.Ordinal);
 
@@ -24,4 +25,12 @@ public sealed class GitHubHosts(IReadOnlyList<GitHubHost> hosts) : IStatusPublis
         _byHost.TryGetValue(revision.Host, out var host)
             ? host.Publisher.PublishAsync(revision, status, ct)
             : Task.FromResult(PublishResult.Failed(FailureKind.Misconfigured, $"no credential is configured for GitHub host {revision.Host}"));
+
+    public Task<PublishResult> PublishAsync(GitHubRevision revision, CheckRun run, long? runId, CancellationToken ct) =>
+        _byHost.TryGetValue(revision.Host, out var host)
+            ? host.Publisher.PublishAsync(revision, run, runId, ct)
+            : Task.FromResult(PublishResult.Failed(FailureKind.Misconfigured, $"no credential is configured for GitHub host {revision.Host}"));
+
+    /// <summary>What each web host is set to write (<c>GitHub:Mode</c>, per Enterprise host too); statuses for any other.</summary>
+    public PublishMode ModeFor(string webHost) => _byHost.TryGetValue(webHost, out var host) ? host.Options.Mode : PublishMode.Statuses;
 }

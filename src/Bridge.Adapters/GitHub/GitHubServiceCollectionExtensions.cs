@@ -1,6 +1,7 @@
 using Azure.Security.KeyVault.Secrets;
 using Bridge.Adapters.Configuration;
 using Bridge.Adapters.KeyVault;
+using Bridge.Core.Checks;
 using Bridge.Core.Handling;
 using Bridge.Core.Revisions;
 using Microsoft.Extensions.Configuration;
@@ -62,6 +63,7 @@ public static class GitHubServiceCollectionExtensions
         });
         services.TryAddSingleton(CreateGitHubHosts);
         services.TryAddSingleton<IStatusPublisher>(sp => sp.GetRequiredService<GitHubHosts>());
+        services.TryAddSingleton<ICheckRunPublisher>(sp => sp.GetRequiredService<GitHubHosts>());
         // Which web hosts (and which Enterprise connections) revisions may name: the configured ones.
         services.TryAddSingleton(sp =>
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Bridge.Adapters.Telemetry;
+using Bridge.Core.Checks;
 using Bridge.Core.Handling;
 using Bridge.Core.Revisions;
 using Octokit;
@@ -28,13 +29,13 @@ namespace Bridge.Adapters.GitHub;
 /// <c>Connection.Get</c> of the commit's statuses). Redirects are followed, or refused, by <see cref="GitHubRedirectHandler"/>
 /// in the client's handler chain, never by Octokit.
 /// </remarks>
-public sealed class OctokitStatusPublisher(
+public sealed partial class OctokitStatusPublisher(
     IGitHubTokenProvider tokens,
     Uri apiBaseUrl,
     Func<HttpMessageHandler> handlerFactory,
     GitHubRateGate gate,
     TimeProvider time,
-    RequestBudget? budget = null) : IStatusPublisher
+    RequestBudget? budget = null) : IStatusPublisher, ICheckRunPublisher
 {
     /// <summary>GitHub's advice when a rate limit names no wait: at least a minute.</summary>
     public static readonly TimeSpan RateLimitFloor = TimeSpan.FromSeconds(60);

@@ -97,6 +97,7 @@ public sealed class TableStatusLedger(TableClient table, bool provisioned = fals
         row[prefix + "Description"] = e.Status.Description;
         row[prefix + "TargetUrl"] = e.Status.TargetUrl;
         row[prefix + "Context"] = e.Status.Context;
+        if (e.RunId is { } run) row[prefix + "RunId"] = run;
     }
 
     private static LedgerEntry? FromRow(TableEntity r, string prefix) => r.GetString(prefix + "ExecutionId") is not { } executionId ? null : new(
@@ -105,7 +106,8 @@ public sealed class TableStatusLedger(TableClient table, bool provisioned = fals
         r.GetInt32(prefix + "Attempt") ?? 0,
         r.GetDateTimeOffset(prefix + "EventTime") ?? DateTimeOffset.MinValue,
         new CommitStatus(CommitStatus.FromWire(r.GetString(prefix + "State")), r.GetString(prefix + "Context") ?? "",
-            r.GetString(prefix + "Description") ?? "", r.GetString(prefix + "TargetUrl") ?? ""));
+            r.GetString(prefix + "Description") ?? "", r.GetString(prefix + "TargetUrl") ?? ""),
+        r.GetInt64(prefix + "RunId"));
 
 
     private static async Task<T> Call<T>(Func<Task<T>> call)

@@ -17,4 +17,7 @@ public sealed class HandlerOptions
 
     /// <summary>Rollback executions report on <c>{prefix}/{pipeline}/rollback</c>; they never touch the commit's own verdict.</summary>
     public bool PostRollbackStatuses { get; set; } = true;
+
+    /// <summary>What to write to a GitHub web host: statuses (default), check runs, or both (<c>GitHub:Mode</c>).</summary>
+    public Func<string, Checks.PublishMode> ModeFor { get; set; } = static _ => Checks.PublishMode.Statuses;
 }

@@ -1,3 +1,4 @@
+using Bridge.Core.Checks;
 using Bridge.Core.Events;
 using Bridge.Core.Ordering;
 using Bridge.Core.Revisions;
@@ -18,9 +19,11 @@ public sealed class PipelineEventHandler(
     IStatusPublisher publisher,
     HandlerOptions options,
     TimeProvider time,
-    ILogger<PipelineEventHandler> log)
+    ILogger<PipelineEventHandler> log,
+    ICheckRunPublisher? checks = null)
 {
     private readonly StatusComposer _composer = new(options.ContextPrefix);
+    private readonly RevisionWriter _writer = new(slots, publisher, checks, options);
 
     public async Task<EventResult> HandleAsync(ReadOnlyMemory<byte> body, CancellationToken ct)
     {
@@ -87,7 +90,8 @@ public sealed class PipelineEventHandler(
             : _composer.ForPipeline(e, mapping, e.FailedStage ?? commits.Known(execution)?.FailedStage);
         // Without any start time (old events, cache lost), the event's own time is the best estimate available.
         var candidate = new LedgerEntry(e.ExecutionId, startTime ?? e.Time, e.Attempt ?? 0, e.OrderTime, status);
-        var result = await PostAsync(e, found.Revisions, candidate, ct).ConfigureAwait(false);
+        var run = e.Level == EventLevel.Pipeline ? CheckRunComposer.Compose(e, status, startTime) : null;
+        var result = await PostAsync(e, found.Revisions, candidate, run, ct).ConfigureAwait(false);
 
         // A tag trigger's commit-id can be the annotated tag's own object, which GitHub refuses (422): the execution's
         // recorded sources name the commit the tag points at.
@@ -95,12 +99,12 @@ public sealed class PipelineEventHandler(
         {
             HandlerLog.TagFallback(log, e.Id, e.Pipeline, e.ExecutionId, e.Trigger.TagName);
             var recorded = await commits.FindAsync(e, mapping.State == CommitState.Pending, ct, useTrigger: false).ConfigureAwait(false);
-            result = await PostAsync(e, recorded.Revisions, candidate, ct).ConfigureAwait(false);
+            result = await PostAsync(e, recorded.Revisions, candidate, run, ct).ConfigureAwait(false);
         }
         return result;
     }
 
-    private async Task<EventResult> PostAsync(CodePipelineEvent e, ResolvedRevisions revisions, LedgerEntry candidate, CancellationToken ct)
+    private async Task<EventResult> PostAsync(CodePipelineEvent e, ResolvedRevisions revisions, LedgerEntry candidate, CheckRun? run, CancellationToken ct)
     {
         var skipped = new RevisionOutcome[revisions.Skipped.Count];
         for (var i = 0; i < skipped.Length; i++)
@@ -114,22 +118,12 @@ public sealed class PipelineEventHandler(
                 ? new EventResult(Outcome.NoRevisions, "the execution has no source revisions", null, Summary(e), skipped)
                 : new EventResult(Outcome.Skipped, "no source of this execution is on GitHub", null, Summary(e), skipped);
 
-        // Most executions build one commit: that one is awaited directly, without the fan-out's iterator, closure and array.
+        // Most executions build one commit: that one is awaited directly, without the fan-out's iterator and closure.
         var outcomes = revisions.GitHub.Count == 1
-            ? [await ApplyAsync(revisions.GitHub[0], candidate, ct).ConfigureAwait(false)]
-            : await Task.WhenAll(revisions.GitHub.Select(r => ApplyAsync(r, candidate, ct))).ConfigureAwait(false);
+            ? await _writer.WriteAsync(revisions.GitHub[0], candidate, run, ct).ConfigureAwait(false)
+            : (await Task.WhenAll(revisions.GitHub.Select(r => _writer.WriteAsync(r, candidate, run, ct))).ConfigureAwait(false)).SelectMany(o => o).ToArray();
         return Summarise(e, skipped.Length == 0 ? outcomes : [.. outcomes, .. skipped]);
     }
-
-    private async Task<RevisionOutcome> ApplyAsync(GitHubRevision r, LedgerEntry candidate, CancellationToken ct)
-    {
-        var key = new StatusKey(r.Host, r.FullName, r.Sha, candidate.Status.Context);
-        var slot = await slots.ApplyAsync(key, candidate, (publisher, r, candidate.Status), Post, ct).ConfigureAwait(false);
-        return new RevisionOutcome(r.FullName, r.Sha, key.Context, slot.Outcome, slot.Detail) { RetryAfter = slot.RetryAfter };
-    }
-
-    private static readonly Func<(IStatusPublisher Publisher, GitHubRevision Revision, CommitStatus Status), CancellationToken, Task<PublishResult>> Post =
-        static (x, token) => x.Publisher.PublishAsync(x.Revision, x.Status, token);
 
     private static EventResult Summarise(CodePipelineEvent e, IReadOnlyList<RevisionOutcome> outcomes)
     {

@@ -26,10 +26,13 @@ public sealed class StatusSlot(IStatusLedger ledger, RequestBudget budget, TimeP
 
     /// <summary>Posts <paramref name="candidate"/> to its slot if the ordering rules allow, through <paramref name="post"/>.</summary>
     public Task<SlotResult> ApplyAsync(StatusKey key, LedgerEntry candidate, Func<CancellationToken, Task<PublishResult>> post, CancellationToken ct) =>
-        ApplyAsync(key, candidate, post, static (post, token) => post(token), ct);
+        ApplyAsync(key, candidate, post, static (post, _, token) => post(token), ct);
 
-    /// <summary>The same, with the post's state passed in, so a caller need not allocate a closure per status.</summary>
-    public async Task<SlotResult> ApplyAsync<TState>(StatusKey key, LedgerEntry candidate, TState state, Func<TState, CancellationToken, Task<PublishResult>> post, CancellationToken ct)
+    /// <summary>
+    /// The same, with the post's state passed in, so a caller need not allocate a closure per status. The post is also
+    /// given the check run an earlier status of the same execution created (<see cref="LedgerEntry.RunFor"/>), to update it.
+    /// </summary>
+    public async Task<SlotResult> ApplyAsync<TState>(StatusKey key, LedgerEntry candidate, TState state, Func<TState, long?, CancellationToken, Task<PublishResult>> post, CancellationToken ct)
     {
         using var gate = await _gates.EnterAsync(key, ct).ConfigureAwait(false);
         var waitedSince = time.GetTimestamp();
@@ -58,7 +61,8 @@ public sealed class StatusSlot(IStatusLedger ledger, RequestBudget budget, TimeP
                 case Verdict.Duplicate:
                     return new(Outcome.Duplicate, "this status was already posted");
                 case Verdict.Record:
-                    if (await WriteAsync(key, candidate, null, null, row.Version, ct).ConfigureAwait(false)) return new(Outcome.Unchanged, "GitHub already shows this status");
+                    var same = candidate with { RunId = LedgerEntry.RunFor(row.Last, candidate) };
+                    if (await WriteAsync(key, same, null, null, row.Version, ct).ConfigureAwait(false)) return new(Outcome.Unchanged, "GitHub already shows this status");
                     continue;
             }
 
@@ -68,7 +72,7 @@ public sealed class StatusSlot(IStatusLedger ledger, RequestBudget budget, TimeP
             PublishResult published;
             try
             {
-                published = await post(state, ct).ConfigureAwait(false);
+                published = await post(state, LedgerEntry.RunFor(row.Last, candidate), ct).ConfigureAwait(false);
             }
             catch
             {
@@ -80,7 +84,8 @@ public sealed class StatusSlot(IStatusLedger ledger, RequestBudget budget, TimeP
                 await ReleaseAsync(key, row.Last, claimed.Version).ConfigureAwait(false);
                 return new(Outcomes.Of(kind), published.Message, published.RetryAfter);
             }
-            if (await WriteAsync(key, candidate, null, null, claimed.Version, ct).ConfigureAwait(false))
+            var posted = candidate with { RunId = published.RunId ?? LedgerEntry.RunFor(row.Last, candidate) };
+            if (await WriteAsync(key, posted, null, null, claimed.Version, ct).ConfigureAwait(false))
                 return new(Outcome.Posted, CommitStatus.Wire(candidate.Status.State));
             // The lease ran out while we posted and someone else took the slot: decide again from what it holds now.
         }

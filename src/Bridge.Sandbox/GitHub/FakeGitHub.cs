@@ -186,6 +186,9 @@ public sealed partial class FakeGitHub : LoopbackServer
         {
             ["repos", var owner, var repo, "statuses", var sha] when post => CreateStatusAsync(request, owner, repo, sha),
             ["repos", var owner, var repo, "commits", var gitRef, "statuses"] when get => ListStatusesAsync(request, owner, repo, gitRef),
+            ["repos", var owner, var repo, "check-runs"] when post => CreateCheckRunAsync(request, owner, repo),
+            ["repos", var owner, var repo, "check-runs", var id] when HttpMethods.IsPatch(request.Request.Method) => UpdateCheckRunAsync(request, owner, repo, id),
+            ["repos", var owner, var repo, "commits", var gitRef, "check-runs"] when get => ListCheckRunsAsync(request, owner, repo, gitRef),
             ["user"] when get => UserAsync(request),
             ["app"] when get => GetAppAsync(request),
             ["app", "installations", var id] when get => GetInstallationAsync(request, id),

@@ -5,7 +5,10 @@ using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Conformance;
 
-/// <summary>The bridge's create-commit-status request, validated by Prism against api.github.com's OpenAPI description.</summary>
+/// <summary>
+/// The bridge's create-commit-status request and its check-run create and update requests, validated by Prism against
+/// api.github.com's OpenAPI description.
+/// </summary>
 public sealed class GitHubOpenApiConformanceTests(PrismFixture prism) : IClassFixture<PrismFixture>
 {
     private const string Sha = "0f3c9a7e1d2b4c5a6e7f8091a2b3c4d5e6f7a8b9";
@@ -22,6 +25,28 @@ public sealed class GitHubOpenApiConformanceTests(PrismFixture prism) : IClassFi
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode == HttpStatusCode.OK && body.Contains("\"posted\""), $"{state}: {(int)response.StatusCode} {body}");
         }
+    }
+
+    [Theory]
+    [InlineData("in_progress", null)]
+    [InlineData("completed", "success")]
+    [InlineData("completed", "neutral")]
+    public async Task The_bridge_creates_and_updates_check_runs_GitHubs_description_accepts(string status, string? conclusion)
+    {
+        // The publisher is what checks mode writes through; Prism checks the bodies, not who sends them.
+        var publisher = new OctokitStatusPublisher(new PatTokenProvider(new Bridge.Adapters.KeyVault.ConfiguredSecret("test token", "t0ken")), prism.BaseAddress,
+            () => new JsonContentTypeHandler { InnerHandler = new SocketsHttpHandler() }, new GitHubRateGate(TimeProvider.System, 4, 1000), TimeProvider.System);
+        var run = new Bridge.Core.Checks.CheckRun("codepipeline/worker", "111122223333/eu-west-1/worker/5a7e3b21-9c4d-4e8f-a1b2-c3d4e5f60703",
+            status, conclusion, "Pipeline worker succeeded", "**Pipeline worker succeeded**\n\n| | |\n|---|---|\n| branch | `main` |\n",
+            "https://eu-west-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/worker/executions/x/timeline?region=eu-west-1",
+            new DateTimeOffset(2026, 11, 26, 9, 0, 0, TimeSpan.Zero), conclusion is null ? null : new DateTimeOffset(2026, 11, 26, 9, 5, 0, TimeSpan.Zero));
+        var revision = new Bridge.Core.Revisions.GitHubRevision("github.com", "octo-org", "worker", Sha);
+
+        var created = await publisher.PublishAsync(revision, run, null, CancellationToken.None);
+        var updated = await publisher.PublishAsync(revision, run, 4, CancellationToken.None);
+
+        Assert.True(created.Failure is null && created.RunId is > 0, $"create: {created}");
+        Assert.True(updated.Failure is null && updated.RunId is > 0, $"update: {updated}");
     }
 
     [Fact]

@@ -1,0 +1,166 @@
+using System.Globalization;
+using Bridge.Adapters.Telemetry;
+using Bridge.Core.Handling;
+using Bridge.Core.Revisions;
+using Octokit;
+using CheckRun = Bridge.Core.Checks.CheckRun;
+
+namespace Bridge.Adapters.GitHub;
+
+/// <summary>
+/// Check runs, written by the same publisher as statuses: they share the token's client, its rate-gate lane (GitHub
+/// counts both against one secondary limit) and the error map. A create must answer 201 and an update 200, each with
+/// the run; a create that got no answer is looked up by name and external id before it is sent again, so one event
+/// never opens two runs.
+/// </summary>
+public sealed partial class OctokitStatusPublisher
+{
+    public async Task<PublishResult> PublishAsync(GitHubRevision revision, CheckRun run, long? runId, CancellationToken ct)
+    {
+        var token = await tokens.GetTokenAsync(revision.Owner, revision.Repository, false, ct).ConfigureAwait(false);
+        var (result, tokenRejected) = await WriteRunAsync(token, revision, run, runId, ct).ConfigureAwait(false);
+        if (tokenRejected)
+        {
+            var fresh = await tokens.GetTokenAsync(revision.Owner, revision.Repository, true, ct).ConfigureAwait(false);
+            if (fresh != token) (result, _) = await WriteRunAsync(fresh, revision, run, runId, ct).ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    private async Task<(PublishResult Result, bool TokenRejected)> WriteRunAsync(string token, GitHubRevision r, CheckRun run, long? runId, CancellationToken ct)
+    {
+        var client = ClientFor(token);
+        if (gate.Blocked(client.Lane) is { } wait)
+        {
+            BridgeTelemetry.RateLimitWait("github");
+            return (PublishResult.Failed(FailureKind.RateLimited, "GitHub asked the bridge to wait; nothing was sent", Ceil(wait)), false);
+        }
+        var (slot, retryAfter) = await gate.EnterAsync(client.Lane, ct).ConfigureAwait(false);
+        if (slot is null)
+        {
+            BridgeTelemetry.RateLimitWait("bridge-write-limit");
+            return (PublishResult.Failed(FailureKind.RateLimited, "the bridge's own limit of writes per minute or per hour is reached", Ceil(retryAfter!.Value)), false);
+        }
+        using (slot)
+        {
+            using var call = BridgeTelemetry.StartUpstream("github", runId is null ? "create-check-run" : "update-check-run");
+            using var upstream = new CancellationTokenSource(_budget.Upstream, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, upstream.Token);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    var answer = runId is { } id
+                        ? await client.Connection.Patch<Octokit.CheckRun>(ApiUrls.CheckRun(r.Owner, r.Repository, id), Update(run)).WaitAsync(linked.Token).ConfigureAwait(false)
+                        : await client.Connection.Post<Octokit.CheckRun>(ApiUrls.CheckRuns(r.Owner, r.Repository), Create(r, run), null, "application/json", cancellationToken: linked.Token).ConfigureAwait(false);
+                    var expected = runId is null ? 201 : 200;
+                    var code = (int)answer.HttpResponse.StatusCode;
+                    if (code == expected && answer.Body is { Id: > 0 } created)
+                    {
+                        call.Succeeded();
+                        return (PublishResult.Run(created.Id), false);
+                    }
+                    call.Failed(code.ToString(CultureInfo.InvariantCulture));
+                    return (PublishResult.Failed(code is >= 200 and < 300 ? FailureKind.Transient : FailureKind.Misconfigured,
+                        $"GitHub answered {code} ({answer.HttpResponse.ContentType ?? "no content type"}) instead of {expected} with the check run"), false);
+                }
+                catch (ApiException ex)
+                {
+                    call.Failed(((int)ex.StatusCode).ToString(CultureInfo.InvariantCulture));
+                    return (MapCheckRunError(ex, client.Lane, runId), ex.StatusCode == System.Net.HttpStatusCode.Unauthorized);
+                }
+                catch (GitHubRedirectException ex)
+                {
+                    return (PublishResult.Failed(FailureKind.Misconfigured, ex.Message), false);
+                }
+                catch (Exception ex) when (IsNoAnswer(ex) && !ct.IsCancellationRequested)
+                {
+                    // An update says the same thing again: it is safe to repeat. A create may have happened: look first.
+                    if (!upstream.IsCancellationRequested && attempt < 2)
+                    {
+                        if (runId is null && await FindRunAsync(client.Connection, r, run, linked.Token).ConfigureAwait(false) is { } found)
+                            runId = found;
+                        continue;
+                    }
+                    return (PublishResult.Failed(FailureKind.Transient, "GitHub could not be reached or did not answer in time"), false);
+                }
+#pragma warning disable CA1031 // a 2xx whose body Octokit cannot read: the run may exist, so it is looked up on the retry
+                catch (Exception) when (!ct.IsCancellationRequested)
+#pragma warning restore CA1031
+                {
+                    return (PublishResult.Failed(FailureKind.Transient, "GitHub's answer to the check-run write could not be read"), false);
+                }
+            }
+        }
+    }
+
+    private PublishResult MapCheckRunError(ApiException ex, string lane, long? runId)
+    {
+        var mapped = Map(ex, lane);
+        return (int)ex.StatusCode switch
+        {
+            // GitHub lets only GitHub Apps write check runs; a token (PAT) gets this 403.
+            403 when mapped.Failure == FailureKind.Misconfigured => PublishResult.Failed(FailureKind.Misconfigured,
+                $"403 the credential may not write check runs (a GitHub App with Checks: write is needed): {GitHubMessage(ex)}"),
+            404 when runId is not null => PublishResult.Failed(FailureKind.Misconfigured, $"404 check run {runId} is not visible to the app: {GitHubMessage(ex)}"),
+            _ => mapped,
+        };
+    }
+
+    /// <summary>The run this app created for this commit, name and execution, or null (also when GitHub cannot be asked).</summary>
+    private static async Task<long?> FindRunAsync(IConnection connection, GitHubRevision r, CheckRun run, CancellationToken ct)
+    {
+        try
+        {
+            var query = new Dictionary<string, string>(StringComparer.Ordinal) { ["check_name"] = run.Name, ["filter"] = "all", ["per_page"] = "100" };
+            var listed = await connection.Get<CheckRunsResponse>(ApiUrls.CheckRunsForReference(r.Owner, r.Repository, r.Sha), query, null, ct).ConfigureAwait(false);
+            return listed.Body?.CheckRuns?.FirstOrDefault(c => c.ExternalId == run.ExternalId)?.Id;
+        }
+        catch (Exception ex) when (IsNoAnswer(ex) || ex is ApiException or GitHubRedirectException or System.Runtime.Serialization.SerializationException or FormatException or InvalidCastException)
+        {
+            return null;
+        }
+    }
+
+    private static NewCheckRun Create(GitHubRevision r, CheckRun run) => new(run.Name, r.Sha)
+    {
+        ExternalId = run.ExternalId,
+        DetailsUrl = run.DetailsUrl,
+        Status = Status(run.Status),
+        Conclusion = Conclusion(run.Conclusion),
+        StartedAt = run.StartedAt,
+        CompletedAt = run.CompletedAt,
+        Output = new NewCheckRunOutput(run.Title, run.Summary),
+    };
+
+    private static CheckRunUpdate Update(CheckRun run) => new()
+    {
+        Name = run.Name,
+        ExternalId = run.ExternalId,
+        DetailsUrl = run.DetailsUrl,
+        Status = Status(run.Status),
+        Conclusion = Conclusion(run.Conclusion),
+        StartedAt = run.StartedAt,
+        CompletedAt = run.CompletedAt,
+        Output = new NewCheckRunOutput(run.Title, run.Summary),
+    };
+
+    private static CheckStatus Status(string status) => status switch
+    {
+        "queued" => CheckStatus.Queued,
+        "in_progress" => CheckStatus.InProgress,
+        _ => CheckStatus.Completed,
+    };
+
+    private static StringEnum<CheckConclusion>? Conclusion(string? conclusion) => conclusion switch
+    {
+        null => null,
+        "success" => CheckConclusion.Success,
+        "failure" => CheckConclusion.Failure,
+        "cancelled" => CheckConclusion.Cancelled,
+        "neutral" => CheckConclusion.Neutral,
+        "skipped" => CheckConclusion.Skipped,
+        "timed_out" => CheckConclusion.TimedOut,
+        _ => CheckConclusion.ActionRequired,
+    };
+}
