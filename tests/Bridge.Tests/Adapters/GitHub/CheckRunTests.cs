@@ -167,4 +167,46 @@ public sealed class CheckRunTests : IAsyncLifetime
         var run = Assert.Single(_h.GitHub.CheckRuns);
         Assert.Equal(("codepipeline/worker/rollback", "failure"), (run.Name, run.Conclusion));
     }
+
+    [Theory]
+    [InlineData("""{"name":"n","head_sha":"0f3c9a7e1d2b4c5a6e7f8091a2b3c4d5e6f7a8b9","status":"done"}""", "is not one of")]
+    [InlineData("""{"name":"n","head_sha":"0f3c9a7e1d2b4c5a6e7f8091a2b3c4d5e6f7a8b9","status":"completed"}""", "\"conclusion\" wasn't supplied")]
+    [InlineData("""{"head_sha":"0f3c9a7e1d2b4c5a6e7f8091a2b3c4d5e6f7a8b9"}""", "\"name\" wasn't supplied")]
+    [InlineData("""{"name":"n","head_sha":"0f3c9a7e1d2b4c5a6e7f8091a2b3c4d5e6f7a8b9","output":{"title":"t"}}""", "\"summary\" wasn't supplied")]
+    [InlineData("""{"name":"n","head_sha":"0f3c9a7e1d2b4c5a6e7f8091a2b3c4d5e6f7a8b9","actions":[{"label":"Retry the failed stage","description":"d","identifier":"retry"}]}""", "maximum is 20")]
+    [InlineData("""{"name":"n","head_sha":"nope"}""", "No commit found for SHA")]
+    public async Task The_fake_refuses_check_run_bodies_GitHub_refuses(string body, string expected)
+    {
+        await Post(Event("STARTED", 0)); // the bridge gets an installation token from the fake
+        var token = _h.GitHub.IssuedInstallationTokens[0].Token;
+
+        var (status, text) = await Send(HttpMethod.Post, "repos/octo-org/worker/check-runs", body, token);
+
+        Assert.Equal(422, status);
+        Assert.Contains(expected, text);
+    }
+
+    [Fact]
+    public async Task The_fake_lets_only_an_app_write_check_runs_and_only_its_own()
+    {
+        var body = $$"""{"name":"n","head_sha":"{{Sha}}","status":"in_progress"}""";
+        var (status, text) = await Send(HttpMethod.Post, "repos/octo-org/worker/check-runs", body, TestSecrets.GitHubToken, acceptToken: true);
+        Assert.Equal((403, true), (status, text.Contains("You must authenticate via a GitHub App.")));
+
+        await Post(Event("STARTED", 0));
+        var token = _h.GitHub.IssuedInstallationTokens[0].Token;
+        Assert.Equal(404, (await Send(HttpMethod.Patch, "repos/octo-org/worker/check-runs/12345", body, token)).Status);
+        Assert.Equal(401, (await Send(HttpMethod.Post, "repos/octo-org/worker/check-runs", body, null)).Status);
+    }
+
+    private async Task<(int Status, string Text)> Send(HttpMethod method, string path, string body, string? token, bool acceptToken = false)
+    {
+        if (acceptToken) _h.GitHub.AcceptToken(token!);
+        using var http = new HttpClient { BaseAddress = new Uri(_h.GitHub.ApiAddress.ToString().TrimEnd('/') + "/") };
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        if (token is not null) request.Headers.Authorization = new("Bearer", token);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, JsonNode.Parse(text)?["message"]?.GetValue<string>() ?? text);
+    }
 }
