@@ -23,7 +23,9 @@ public sealed class InMemoryTelemetry : IDisposable
 
     public InMemoryTelemetry()
     {
-        _tracer = Sdk.CreateTracerProviderBuilder().AddSource(BridgeTelemetry.Name, TestSource.Name).AddInMemoryExporter(_spans).Build();
+        // HttpClient's and ASP.NET Core's own sources too: they carry the trace from the test's client into the host.
+        _tracer = Sdk.CreateTracerProviderBuilder().AddSource(BridgeTelemetry.Name, TestSource.Name, "System.Net.Http", "Microsoft.AspNetCore")
+            .AddInMemoryExporter(_spans).Build();
         _meter = Sdk.CreateMeterProviderBuilder().AddMeter(BridgeTelemetry.Name).AddInMemoryExporter(_metrics).Build();
     }
 
