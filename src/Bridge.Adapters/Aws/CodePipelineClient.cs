@@ -57,9 +57,10 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
 
     private async Task<ExecutionDetails> CallAsync(ExecutionRef execution, CancellationToken ct)
     {
-        using var call = BridgeTelemetry.StartUpstream("codepipeline", "GetPipelineExecution");
         var credentials = _credentials.ForAccount(execution.Account);
+        // Credentials first, outside CodePipeline's span: STS has its own, so each duration is its own upstream's.
         var used = await EnsureCredentialsAsync(credentials, ct).ConfigureAwait(false);
+        using var call = BridgeTelemetry.StartUpstream("codepipeline", "GetPipelineExecution");
         var client = _clients.GetOrAdd((credentials, execution.Region), key => new HttpClient(
             new SigV4SigningHandler(key.Item1, RegionEndpoint.GetBySystemName(key.Item2), "codepipeline", _transport), disposeHandler: false)
         { Timeout = _attemptTimeout });

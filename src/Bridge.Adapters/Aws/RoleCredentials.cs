@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using Amazon.SecurityToken.Model;
+using Bridge.Adapters.Telemetry;
 using Bridge.Core.Handling;
 
 namespace Bridge.Adapters.Aws;
@@ -69,6 +70,8 @@ public abstract class RoleCredentials : AWSCredentials
         try
         {
             using var budget = new CancellationTokenSource(_refreshBudget, _time);
+            // The span covers the STS call only (its retries included), never the role ARN's credentials or the token.
+            using var call = BridgeTelemetry.StartUpstream("sts", Operation);
             Credentials c;
             try
             {
@@ -80,6 +83,7 @@ public abstract class RoleCredentials : AWSCredentials
             }
             catch (Exception ex) when (ex is not UpstreamException)
             {
+                if (ex is AmazonServiceException s) call.Answered((int)s.StatusCode);
                 throw StsErrors.Map(Operation, ex);
             }
 
@@ -91,6 +95,7 @@ public abstract class RoleCredentials : AWSCredentials
             var margin = lifetime / 2 < RefreshBefore ? lifetime / 2 : RefreshBefore;
             var session = new Session(new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken), expires, expires - margin);
             _current = session;
+            call.Succeeded();
             return session;
         }
         finally

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Security.KeyVault.Secrets;
+using Bridge.Adapters.Telemetry;
 using Bridge.Core.Handling;
 
 namespace Bridge.Adapters.KeyVault;
@@ -83,9 +84,16 @@ public sealed class KeyVaultSecretSource(SecretClient secrets, string secretName
     private async Task<string> ReadAsync(CancellationToken ct)
     {
         KeyVaultSecret secret;
+        // The vault's round trip only (a cached value never reaches here); tags name neither the secret's value nor its URL.
+        using var call = BridgeTelemetry.StartUpstream("keyvault", "GetSecret");
         try
         {
             secret = (await secrets.GetSecretAsync(secretName, cancellationToken: ct).ConfigureAwait(false)).Value;
+            call.Succeeded();
+        }
+        catch (RequestFailedException ex) when (call.Answered(ex.Status))
+        {
+            throw; // never taken: the filter only tags the span with the vault's answer
         }
         catch (RequestFailedException ex) when (ex.Status is 401 or 403)
         {

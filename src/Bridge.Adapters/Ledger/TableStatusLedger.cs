@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Bridge.Adapters.Telemetry;
 using Bridge.Core.Handling;
 using Bridge.Core.Ordering;
 using Bridge.Core.Statuses;
@@ -37,7 +38,8 @@ public sealed class TableStatusLedger(TableClient table, bool provisioned = fals
     public async Task<LedgerRow> ReadAsync(StatusKey key, CancellationToken ct)
     {
         var (pk, rk) = Keys(key);
-        var response = await Call(async () =>
+        using var call = BridgeTelemetry.StartUpstream("ledger", "read");
+        var response = await Call(call, async () =>
         {
             await EnsureCreatedAsync(ct).ConfigureAwait(false);
             return await table.GetEntityIfExistsAsync<TableEntity>(pk, rk, cancellationToken: ct).ConfigureAwait(false);
@@ -53,9 +55,10 @@ public sealed class TableStatusLedger(TableClient table, bool provisioned = fals
         Write(row, "Last", last);
         Write(row, "Pending", pending);
         if (leaseUntil is { } until) row["LeaseUntil"] = until;
+        using var call = BridgeTelemetry.StartUpstream("ledger", "write");
         try
         {
-            var response = await Call(async () =>
+            var response = await Call(call, async () =>
             {
                 await EnsureCreatedAsync(ct).ConfigureAwait(false);
                 return version is null
@@ -66,6 +69,8 @@ public sealed class TableStatusLedger(TableClient table, bool provisioned = fals
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
+            // A lost race is the protocol working, not a failing ledger: told apart from errors, but not one.
+            call.Succeeded("conflict");
             return null;
         }
     }
@@ -110,11 +115,17 @@ public sealed class TableStatusLedger(TableClient table, bool provisioned = fals
         r.GetInt64(prefix + "RunId"));
 
 
-    private static async Task<T> Call<T>(Func<Task<T>> call)
+    private static async Task<T> Call<T>(BridgeTelemetry.UpstreamCall span, Func<Task<T>> call)
     {
         try
         {
-            return await call().ConfigureAwait(false);
+            var result = await call().ConfigureAwait(false);
+            span.Succeeded();
+            return result;
+        }
+        catch (RequestFailedException ex) when (span.Answered(ex.Status))
+        {
+            throw; // never taken: the filter only tags the span with the table's answer
         }
         catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode == "TableNotFound")
         {

@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Diagnostics.Metrics;
 using Bridge.Core.Handling;
+using Bridge.Core.Ordering;
+using Bridge.Core.Telemetry;
 
 namespace Bridge.Adapters.Telemetry;
 
@@ -12,7 +15,8 @@ namespace Bridge.Adapters.Telemetry;
 /// </summary>
 public static class BridgeTelemetry
 {
-    public const string Name = "CodePipelineGitHubBridge";
+    /// <summary>The product's name (<see cref="BridgeMeter.Name"/>, written once in the core).</summary>
+    public const string Name = BridgeMeter.Name;
 
     /// <summary>One span per event EventBridge delivers.</summary>
     public const string EventSpan = "codepipeline-event";
@@ -21,20 +25,19 @@ public static class BridgeTelemetry
     public const string StatusesCounter = "bridge.statuses";
     public const string UpstreamDuration = "bridge.upstream.duration";
     public const string RateLimitWaits = "bridge.ratelimit.waits";
-    public const string LedgerContention = "bridge.ledger.contention";
-    public const string LedgerTakeovers = "bridge.ledger.takeovers";
+    public const string LedgerContention = LedgerMetrics.ContentionCounter;
+    public const string LedgerTakeovers = LedgerMetrics.TakeoversCounter;
 
     public const string UpstreamTag = "bridge.upstream";
 
     public static readonly ActivitySource Source = new(Name);
-    public static readonly Meter Meter = new(Name);
+    /// <summary>The core's meter: one Meter for the product, whichever layer records.</summary>
+    public static Meter Meter => BridgeMeter.Meter;
 
     private static readonly Counter<long> Events = Meter.CreateCounter<long>(EventsCounter, "{event}", "Events answered, by outcome and HTTP status.");
     private static readonly Counter<long> Statuses = Meter.CreateCounter<long>(StatusesCounter, "{status}", "Commit statuses posted to GitHub, by pipeline state.");
     private static readonly Histogram<double> Upstream = Meter.CreateHistogram<double>(UpstreamDuration, "s", "Duration of calls to an upstream (codepipeline, sts, keyvault, github, ledger), by result.");
     private static readonly Counter<long> Waits = Meter.CreateCounter<long>(RateLimitWaits, "{wait}", "Waits for GitHub's rate limit, by upstream.");
-    private static readonly Counter<long> Contention = Meter.CreateCounter<long>(LedgerContention, "{conflict}", "Ledger writes that lost a race to another instance.");
-    private static readonly Counter<long> Takeovers = Meter.CreateCounter<long>(LedgerTakeovers, "{lease}", "Ledger leases taken over from a writer that did not finish.");
 
     /// <summary>The event's span; null when nothing listens.</summary>
     public static Activity? StartEvent() => Source.StartActivity(EventSpan, ActivityKind.Internal);
@@ -74,15 +77,11 @@ public static class BridgeTelemetry
 
     /// <summary>
     /// A call to one upstream: a child span tagged <see cref="UpstreamTag"/> (HttpClient's own spans nest under it) and
-    /// its duration, by result, when disposed. Call <see cref="UpstreamCall.Succeeded"/> before disposing on success.
+    /// its duration, by result, when disposed. Call <see cref="UpstreamCall.Succeeded()"/> before disposing on success.
     /// </summary>
     public static UpstreamCall StartUpstream(string upstream, string operation) => new(upstream, operation);
 
     public static void RateLimitWait(string upstream) => Waits.Add(1, new KeyValuePair<string, object?>(UpstreamTag, upstream));
-
-    public static void LedgerConflict() => Contention.Add(1);
-
-    public static void LedgerTakeover() => Takeovers.Add(1);
 
     public sealed class UpstreamCall : IDisposable
     {
@@ -90,6 +89,7 @@ public static class BridgeTelemetry
         private readonly long _started = Stopwatch.GetTimestamp();
         private readonly Activity? _activity;
         private string _result = "error";
+        private bool _expected;
 
         internal UpstreamCall(string upstream, string operation)
         {
@@ -100,7 +100,20 @@ public static class BridgeTelemetry
 
         public void Succeeded() => _result = "ok";
 
+        /// <summary>Ended as the protocol expects but not as "ok" (a ledger write that lost a race: "conflict"); not an error.</summary>
+        public void Succeeded(string result) => (_result, _expected) = (result, true);
+
         public void Failed(string kind) => _result = kind;
+
+        /// <summary>
+        /// Tags the call with the HTTP status the upstream answered (0, no answer, leaves "error"). Returns false, so a
+        /// catch filter can call it to observe an exception without catching it.
+        /// </summary>
+        public bool Answered(int status)
+        {
+            if (status != 0) _result = status.ToString(CultureInfo.InvariantCulture);
+            return false;
+        }
 
         public void Dispose()
         {
@@ -108,7 +121,7 @@ public static class BridgeTelemetry
                 new KeyValuePair<string, object?>(UpstreamTag, _upstream), new KeyValuePair<string, object?>("result", _result));
             if (_activity is null) return;
             _activity.SetTag("bridge.result", _result);
-            if (_result != "ok") _activity.SetStatus(ActivityStatusCode.Error);
+            if (_result != "ok" && !_expected) _activity.SetStatus(ActivityStatusCode.Error);
             _activity.Dispose();
         }
     }

@@ -20,11 +20,7 @@ public static class TelemetryServiceCollectionExtensions
 {
     public const string ServiceName = "codepipeline-github-bridge";
 
-    /// <param name="exportToAzureMonitor">
-    /// False in the Functions worker: with the exporter configured the published worker did not open its HTTP port
-    /// within 30 s (tests/Bridge.Functions.Tests settings contract), so it keeps the Application Insights SDK for now.
-    /// </param>
-    public static IServiceCollection AddBridgeTelemetry(this IServiceCollection services, IConfiguration configuration, bool exportToAzureMonitor = true)
+    public static IServiceCollection AddBridgeTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         if (!services.FirstTime<BridgeTelemetryMark>()) return services;
         var otel = services.AddOpenTelemetry()
@@ -32,7 +28,7 @@ public static class TelemetryServiceCollectionExtensions
             .WithTracing(t => t.AddSource(BridgeTelemetry.Name).AddHttpClientInstrumentation())
             .WithMetrics(m => m.AddMeter(BridgeTelemetry.Name).AddHttpClientInstrumentation());
 
-        if (exportToAzureMonitor && !string.IsNullOrEmpty(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+        if (!string.IsNullOrEmpty(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
         {
             services.AddAzureCredential();
             otel.UseAzureMonitorExporter();

@@ -36,17 +36,23 @@ public sealed class StatusSlot(IStatusLedger ledger, RequestBudget budget, TimeP
     {
         using var gate = await _gates.EnterAsync(key, ct).ConfigureAwait(false);
         var waitedSince = time.GetTimestamp();
+        var waited = false;
         for (var round = 0; round < MaxRounds; round++)
         {
             // A slot this instance has not seen is first claimed as new (an insert that fails if the row exists), which
             // saves the read for the common case; when it does exist, the failed insert costs one round trip.
-            var row = Kept(key) ?? (round == 0 ? LedgerRow.Empty : await ReadAsync(key, ct).ConfigureAwait(false));
+            var kept = Kept(key);
+            // That insert failing is no race with anyone, so it is not counted as contention.
+            var guessed = kept is null && round == 0;
+            var row = kept ?? (round == 0 ? LedgerRow.Empty : await ReadAsync(key, ct).ConfigureAwait(false));
             var now = time.GetUtcNow();
             if (row.IsLeased(now))
             {
                 // Another instance is posting to this slot. Older than what it posts: nothing to do. Otherwise wait for it.
                 if (OrderingRules.Decide(row.Pending, candidate) is Verdict.Stale or Verdict.Duplicate)
                     return new(Outcome.Stale, "a newer status is being posted by another instance");
+                if (!waited) LedgerMetrics.Contended(LedgerMetrics.LeaseHeld);
+                waited = true;
                 if (time.GetElapsedTime(waitedSince) > budget.LeaseWait)
                     return new(Outcome.Retry, "another instance is posting to this commit status", budget.LeaseWait * 2);
                 Forget(key);
@@ -61,13 +67,12 @@ public sealed class StatusSlot(IStatusLedger ledger, RequestBudget budget, TimeP
                 case Verdict.Duplicate:
                     return new(Outcome.Duplicate, "this status was already posted");
                 case Verdict.Record:
-                    var same = candidate with { RunId = LedgerEntry.RunFor(row.Last, candidate) };
-                    if (await WriteAsync(key, same, null, null, row.Version, ct).ConfigureAwait(false)) return new(Outcome.Unchanged, "GitHub already shows this status");
+                    if (await WriteOverAsync(key, row, candidate with { RunId = LedgerEntry.RunFor(row.Last, candidate) }, null, null, guessed, ct).ConfigureAwait(false)) return new(Outcome.Unchanged, "GitHub already shows this status");
                     continue;
             }
 
             var leaseUntil = now + budget.Lease;
-            if (!await WriteAsync(key, row.Last, candidate, leaseUntil, row.Version, ct).ConfigureAwait(false)) continue;
+            if (!await WriteOverAsync(key, row, row.Last, candidate, leaseUntil, guessed, ct).ConfigureAwait(false)) continue;
             var claimed = Kept(key)!;
             PublishResult published;
             try
@@ -88,6 +93,7 @@ public sealed class StatusSlot(IStatusLedger ledger, RequestBudget budget, TimeP
             if (await WriteAsync(key, posted, null, null, claimed.Version, ct).ConfigureAwait(false))
                 return new(Outcome.Posted, CommitStatus.Wire(candidate.Status.State));
             // The lease ran out while we posted and someone else took the slot: decide again from what it holds now.
+            LedgerMetrics.Contended(LedgerMetrics.WriteLost);
         }
         Forget(key);
         return new(Outcome.Retry, "too much contention on one commit status; try again", budget.LeaseWait * 2);
@@ -119,6 +125,19 @@ public sealed class StatusSlot(IStatusLedger ledger, RequestBudget budget, TimeP
         if (written is null) Forget(key);
         else Keep(key, new LedgerRow(last, pending, leaseUntil, written));
         return written is not null;
+    }
+
+    /// <summary>
+    /// A conditional write over <paramref name="row"/> as read or kept, counted: a rejection is contention (unless the
+    /// row was only <paramref name="guessed"/> to be new), and replacing a claim whose lease ran out is a takeover.
+    /// </summary>
+    private async Task<bool> WriteOverAsync(StatusKey key, LedgerRow row, LedgerEntry? last, LedgerEntry? pending, DateTimeOffset? leaseUntil, bool guessed, CancellationToken ct)
+    {
+        var written = await WriteAsync(key, last, pending, leaseUntil, row.Version, ct).ConfigureAwait(false);
+        if (!written && !guessed) LedgerMetrics.Contended(LedgerMetrics.WriteLost);
+        // Only called when the row is not leased, so a claim still on it is one whose holder did not finish.
+        if (written && row.Pending is not null) LedgerMetrics.TookOver();
+        return written;
     }
 
     /// <summary>Gives the slot back so a redelivery (or another event) can post without waiting for the lease to run out.</summary>

@@ -123,6 +123,10 @@ public static partial class SettingsContract
             env["GitHub__Token"] = TestSecrets.GitHubToken;
         // No Table Storage fake: the ledger runs in memory (one instance, which is all this test starts).
         env.Remove("Ledger__TableServiceUri");
+        // The deployed APPLICATIONINSIGHTS_CONNECTION_STRING stays: its ingestion endpoint (127.0.0.1:9) never answers, so
+        // the worker must start and answer while its exporter cannot deliver. The exporter's own usage reporting is
+        // turned off so that nothing it sends can leave the loopback (it would look up the VM's metadata elsewhere).
+        env["APPLICATIONINSIGHTS_STATSBEAT_DISABLED"] = "true";
         return env;
     }
 
@@ -154,6 +158,10 @@ public static partial class SettingsContract
                 if (answer.StatusCode != HttpStatusCode.OK) findings.Add($"the event was answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
             if (!upstreams.Statuses.Any(s => s.OwnerRepo == "octo-org/web-app" && s.State == "pending"))
                 findings.Add("no commit status reached GitHub");
+            // The deployed connection string engages the Azure Monitor exporter (ingestion never answers here, so only
+            // the loaded exporter shows it); the answers above show it did not hold up start-up or the event.
+            if (OperatingSystem.IsLinux() && !File.ReadAllText($"/proc/{worker.Id}/maps").Contains("Azure.Monitor.OpenTelemetry.Exporter.dll", StringComparison.Ordinal))
+                findings.Add("the worker did not load the Azure Monitor exporter, so nothing reaches Application Insights");
             var issued = upstreams.CodePipeline.Signers.Where(s => upstreams.Sts.LookupIssued(s.AccessKeyId) is not null).ToList();
             if (issued.Count == 0)
                 findings.Add($"CodePipeline was not called with credentials of the assumed role (signers: {string.Join(", ", upstreams.CodePipeline.Signers.Select(s => s.AccessKeyId))})");

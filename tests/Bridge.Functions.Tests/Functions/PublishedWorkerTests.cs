@@ -27,6 +27,14 @@ public sealed class PublishedWorkerTests(WorkerFixture f)
     }
 
     [Fact]
+    public void Worker_tells_the_host_it_exports_its_own_OpenTelemetry()
+    {
+        // host.json's telemetryMode OpenTelemetry leaves the worker's telemetry to the worker; without this capability
+        // (UseFunctionsWorkerDefaults) the host would not know, and invocations would be traced twice or not at all.
+        Assert.Equal("true", f.Host.WorkerCapabilities.GetValueOrDefault("WorkerOpenTelemetryEnabled")?.ToLowerInvariant());
+    }
+
+    [Fact]
     public async Task An_event_goes_through_the_worker_and_becomes_a_GitHub_status()
     {
         var stsBefore = f.Upstreams.StsRequests;
