@@ -7,6 +7,7 @@ using Bridge.Adapters.Health;
 using Bridge.Adapters.KeyVault;
 using Bridge.Adapters.Ledger;
 using Bridge.Adapters.Telemetry;
+using Bridge.Core.Checks;
 using Bridge.Core.Handling;
 using Bridge.Core.Ordering;
 using Microsoft.Extensions.Configuration;
@@ -49,12 +50,14 @@ public static partial class BridgeServiceCollectionExtensions
                 SupersededState = statuses.SupersededState,
                 PostRollbackStatuses = statuses.PostRollbackStatuses,
                 ModeFor = sp.GetRequiredService<GitHubHosts>().ModeFor,
+                OfferButtons = sp.GetRequiredService<RerunOptions>().Allows,
             };
         });
         services.TryAddSingleton<DeepHealthCheck>();
         services.TryAddSingleton<CommitFinder>();
         services.TryAddSingleton(sp => new StatusSlot(sp.GetRequiredService<IStatusLedger>(), sp.GetRequiredService<RequestBudget>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<PipelineEventHandler>();
+        services.TryAddSingleton<GitHubWebhookHandler>();
         return services;
     }
 

@@ -2,13 +2,14 @@ using Bridge.Adapters;
 using Bridge.Adapters.Configuration;
 using Bridge.Adapters.Health;
 using Bridge.Adapters.Http;
+using Bridge.Core.Checks;
 using Bridge.Core.Handling;
 using Microsoft.Extensions.Options;
 
 namespace Bridge.Host;
 
 /// <summary>
-/// The Kestrel host: the same two routes as the Function app over the same handler. It checks the function key
+/// The Kestrel host: the same routes as the Function app over the same handlers. It checks the function key
 /// itself, since no Functions host stands in front of it.
 /// </summary>
 public static class BridgeApp
@@ -42,6 +43,8 @@ public static class BridgeApp
             if (await RefusedAsync(context, keyHash.Value)) return;
             await BridgeHttp.HandleEventAsync(context, handler);
         });
+        // No function key: GitHub sends none. The signature over the body is checked before anything else.
+        app.MapPost("/api/github-webhooks", (HttpContext context, GitHubWebhookHandler handler) => BridgeHttp.HandleWebhookAsync(context, handler));
         app.MapGet("/api/health", async (HttpContext context, DeepHealthCheck deep) =>
         {
             if (context.Request.Query["deep"] != "true") await BridgeHttp.WriteHealthAsync(context.Response);

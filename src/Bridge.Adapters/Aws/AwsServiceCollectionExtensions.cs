@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Bridge.Adapters.Configuration;
+using Bridge.Core.Checks;
 using Bridge.Core.Events;
 using Bridge.Core.Handling;
 using Microsoft.Extensions.Configuration;
@@ -38,7 +39,9 @@ public static partial class AwsServiceCollectionExtensions
         services.TryAddSingleton(new AwsBaseCredentials());
         services.TryAddSingleton(new AwsEndpoints(configuration));
         services.TryAddSingleton<AwsCredentialSource>();
-        services.TryAddSingleton<IExecutionSource>(sp => new CodePipelineClient(
+        services.TryAddSingleton<IExecutionSource>(sp => sp.GetRequiredService<CodePipelineClient>());
+        services.TryAddSingleton<IPipelineActions>(sp => sp.GetRequiredService<CodePipelineClient>());
+        services.TryAddSingleton(sp => new CodePipelineClient(
             sp.GetRequiredService<AwsCredentialSource>(), sp.GetRequiredService<AwsEndpoints>(),
             new SocketsHttpHandler { PooledConnectionLifetime = ConnectionLifetime, AutomaticDecompression = DecompressionMethods.All },
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RequestBudget>()));

@@ -6,6 +6,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using Bridge.Adapters.Telemetry;
+using Bridge.Core.Checks;
 using Bridge.Core.Handling;
 using Bridge.Core.Revisions;
 using Polly;
@@ -18,9 +19,9 @@ namespace Bridge.Adapters.Aws;
 /// Hand-written because AWSSDK.CodePipeline is not served by our package registry; it is kept to the one call
 /// and shaped like the SDK's, so moving to the official client later is one change.
 /// </summary>
-public sealed class CodePipelineClient : IExecutionSource, IDisposable
+public sealed partial class CodePipelineClient : IExecutionSource, IPipelineActions, IDisposable
 {
-    private const string Target = "CodePipeline_20150709.GetPipelineExecution";
+    private const string TargetPrefix = "CodePipeline_20150709.";
     private static readonly MediaTypeHeaderValue AmzJson = new("application/x-amz-json-1.1");
 
     /// <summary>The first retry waits about this long (exponential, jittered), so two fit in the request budget.</summary>
@@ -52,26 +53,25 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
     }
 
     public Task<ExecutionDetails> GetExecutionAsync(ExecutionRef execution, CancellationToken ct) =>
-        _retry.ExecuteAsync(static (state, token) => new ValueTask<ExecutionDetails>(state.self.CallAsync(state.execution, token)),
+        _retry.ExecuteAsync(static (state, token) => new ValueTask<ExecutionDetails>(state.self.CallAsync(state.execution, "GetPipelineExecution",
+                JsonSerializer.SerializeToUtf8Bytes(new GetPipelineExecutionRequest(state.execution.Pipeline, state.execution.ExecutionId), CodePipelineJson.Default.GetPipelineExecutionRequest),
+                ParseExecution, token)),
             (self: this, execution), ct).AsTask();
 
-    private async Task<ExecutionDetails> CallAsync(ExecutionRef execution, CancellationToken ct)
+    /// <summary>One AWS JSON 1.1 call in the execution's account and region; <paramref name="parse"/> returns null for a body that is not the answer.</summary>
+    private async Task<T> CallAsync<T>(ExecutionRef execution, string operation, byte[] body, Func<byte[], T?> parse, CancellationToken ct) where T : class
     {
         var credentials = _credentials.ForAccount(execution.Account);
         // Credentials first, outside CodePipeline's span: STS has its own, so each duration is its own upstream's.
         var used = await EnsureCredentialsAsync(credentials, ct).ConfigureAwait(false);
-        using var call = BridgeTelemetry.StartUpstream("codepipeline", "GetPipelineExecution");
+        using var call = BridgeTelemetry.StartUpstream("codepipeline", operation);
         var client = _clients.GetOrAdd((credentials, execution.Region), key => new HttpClient(
             new SigV4SigningHandler(key.Item1, RegionEndpoint.GetBySystemName(key.Item2), "codepipeline", _transport), disposeHandler: false)
         { Timeout = _attemptTimeout });
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoints.CodePipeline(execution.Region))
-        {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(
-                new GetPipelineExecutionRequest(execution.Pipeline, execution.ExecutionId), CodePipelineJson.Default.GetPipelineExecutionRequest)),
-        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoints.CodePipeline(execution.Region)) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = AmzJson;
-        request.Headers.Add("X-Amz-Target", Target);
+        request.Headers.Add("X-Amz-Target", TargetPrefix + operation);
 
         HttpResponseMessage response;
         try
@@ -80,21 +80,21 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            throw new UpstreamException("CodePipeline", FailureKind.Transient, "GetPipelineExecution could not be reached", inner: ex);
+            throw new UpstreamException("CodePipeline", FailureKind.Transient, $"{operation} could not be reached", inner: ex);
         }
 
         using (response)
         {
-            var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+            var answer = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                var details = ParseExecution(body)
+                var parsed = parse(answer)
                     ?? throw new UpstreamException("CodePipeline", FailureKind.Transient,
-                        "GetPipelineExecution answered 200 with a body that is not a pipeline execution", RequestBudget.DefaultRetryAfter);
+                        $"{operation} answered 200 with a body that is not its answer", RequestBudget.DefaultRetryAfter);
                 call.Succeeded();
-                return details;
+                return parsed;
             }
-            var error = MapError(response.StatusCode, Deserialize(body, CodePipelineJson.Default.AwsJsonError), execution);
+            var error = MapError(response.StatusCode, Deserialize(answer, CodePipelineJson.Default.AwsJsonError), execution, operation);
             // Credentials revoked or expired early: drop them so the retry assumes the role again.
             if (error.Message.Contains("ExpiredToken", StringComparison.Ordinal) && credentials is RoleCredentials role)
                 role.Invalidate(used!);
@@ -118,7 +118,7 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
         }
     }
 
-    internal static UpstreamException MapError(HttpStatusCode status, AwsJsonError? error, ExecutionRef execution)
+    internal static UpstreamException MapError(HttpStatusCode status, AwsJsonError? error, ExecutionRef execution, string operation = "GetPipelineExecution")
     {
         var type = error?.Type is { } t ? t[(t.LastIndexOf('#') + 1)..] : null;
         var message = error?.Message ?? error?.MessageUpper ?? "";
@@ -133,7 +133,7 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
         {
             "PipelineNotFoundException" => $"pipeline {execution.Pipeline} was not found in account {execution.Account} ({execution.Region})",
             "PipelineExecutionNotFoundException" => $"execution {execution.ExecutionId} of {execution.Pipeline} was not found",
-            "AccessDeniedException" => $"the bridge's role may not call codepipeline:GetPipelineExecution on {execution.Pipeline}",
+            "AccessDeniedException" => $"the bridge's role may not call codepipeline:{operation} on {execution.Pipeline}",
             _ => $"{type ?? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)} {message}".Trim(),
         };
         return new UpstreamException("CodePipeline", kind, what);

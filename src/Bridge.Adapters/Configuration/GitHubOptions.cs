@@ -31,6 +31,12 @@ public sealed class GitHubOptions : GitHubHostOptions
     [Range(1, int.MaxValue)]
     public int MaxWritesPerHour { get; set; } = 500;
 
+    /// <summary>Key Vault secret holding the webhook secret GitHub signs <c>check_run</c> deliveries with (checks mode's buttons).</summary>
+    public string? WebhookSecretName { get; set; }
+
+    /// <summary>The webhook secret itself, for local runs only (wins over <see cref="WebhookSecretName"/>).</summary>
+    public string? WebhookSecret { get; set; }
+
     public IEnumerable<(string Prefix, GitHubHostOptions Host)> AllHosts() =>
         new[] { ("GitHub", (GitHubHostOptions)this) }.Concat(Enterprise.Select((h, i) => ($"GitHub:Enterprise:{i}", h)));
 }

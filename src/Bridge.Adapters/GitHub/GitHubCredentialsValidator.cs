@@ -30,6 +30,8 @@ internal sealed class GitHubCredentialsValidator(IOptions<KeyVaultOptions> keyVa
             if (host.ApiBaseUrl.Scheme != Uri.UriSchemeHttps && !host.ApiBaseUrl.IsLoopback)
                 return $"{prefix}:ApiBaseUrl must be an https URL.";
         }
+        if (gh.WebhookSecretName is { Length: > 0 } && gh.WebhookSecret is null && kv.VaultUri is null)
+            return "GitHub:WebhookSecretName names a Key Vault secret but KeyVault:VaultUri is not set.";
         var duplicate = gh.AllHosts().GroupBy(h => h.Host.WebHost).FirstOrDefault(g => g.Count() > 1);
         return duplicate is null ? null : $"GitHub host {duplicate.Key} is configured twice (GitHub and GitHub:Enterprise).";
     }

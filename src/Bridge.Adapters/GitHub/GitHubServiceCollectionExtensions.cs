@@ -30,6 +30,7 @@ public static class GitHubServiceCollectionExtensions
         services.AddOptions<GitHubOptions>().Bind(configuration.GetSection(GitHubOptions.Section))
             .PostConfigure(o =>
             {
+                (o.WebhookSecret, o.WebhookSecretName) = (SettingValue.Unset(o.WebhookSecret), SettingValue.Unset(o.WebhookSecretName));
                 foreach (var (_, h) in o.AllHosts())
                     (h.Host, h.Token, h.TokenSecretName, h.AppPrivateKey, h.AppPrivateKeySecretName) =
                         (SettingValue.Unset(h.Host), SettingValue.Unset(h.Token), SettingValue.Unset(h.TokenSecretName),
@@ -64,6 +65,24 @@ public static class GitHubServiceCollectionExtensions
         services.TryAddSingleton(CreateGitHubHosts);
         services.TryAddSingleton<IStatusPublisher>(sp => sp.GetRequiredService<GitHubHosts>());
         services.TryAddSingleton<ICheckRunPublisher>(sp => sp.GetRequiredService<GitHubHosts>());
+        services.TryAddSingleton<IWebhookSecret>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
+            return new WebhookSecret(o.WebhookSecret is { Length: > 0 } configured ? new ConfiguredSecret("GitHub:WebhookSecret", configured)
+                : o.WebhookSecretName is { Length: > 0 } name ? new KeyVaultSecretSource(sp.GetRequiredService<SecretClient>(), name, o.TokenCacheTtl,
+                    sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RequestBudget>())
+                : null);
+        });
+        services.AddOptions<RerunOptions>().Bind(configuration.GetSection(RerunOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RerunOptions>, RerunOptionsValidator>();
+        services.TryAddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<RerunOptions>>().Value;
+            // The apps whose runs the webhook may act on: the configured GitHub Apps.
+            o.AppIds = [.. sp.GetRequiredService<IOptions<GitHubOptions>>().Value.AllHosts().Select(h => h.Host.AppId).OfType<long>()];
+            return o;
+        });
         // Which web hosts (and which Enterprise connections) revisions may name: the configured ones.
         services.TryAddSingleton(sp =>
         {

@@ -131,7 +131,11 @@ public sealed partial class OctokitStatusPublisher
         StartedAt = run.StartedAt,
         CompletedAt = run.CompletedAt,
         Output = new NewCheckRunOutput(run.Title, run.Summary),
+        Actions = run.Buttons.Count == 0 ? null : Buttons(run),
     };
+
+    /// <summary>An update always says which buttons the run has now, so a run that is running again loses its retry button.</summary>
+    private static List<NewCheckRunAction> Buttons(CheckRun run) => [.. run.Buttons.Select(b => new NewCheckRunAction(b.Label, b.Description, b.Identifier))];
 
     private static CheckRunUpdate Update(CheckRun run) => new()
     {
@@ -143,6 +147,7 @@ public sealed partial class OctokitStatusPublisher
         StartedAt = run.StartedAt,
         CompletedAt = run.CompletedAt,
         Output = new NewCheckRunOutput(run.Title, run.Summary),
+        Actions = Buttons(run),
     };
 
     private static CheckStatus Status(string status) => status switch

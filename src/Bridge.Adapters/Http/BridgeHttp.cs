@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bridge.Adapters.Health;
 using Bridge.Adapters.Telemetry;
+using Bridge.Core.Checks;
 using Bridge.Core.Handling;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,6 +49,41 @@ public static class BridgeHttp
         }
         BridgeTelemetry.EventAnswered(activity, result);
         await WriteResultAsync(context.Response, result).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// GitHub's <c>check_run</c> webhooks (no function key: the signature over the body is the authentication, checked
+    /// by <see cref="GitHubWebhookHandler"/> before anything is parsed). Answered with <c>{"outcome","detail"}</c>;
+    /// 401 and 4xx as problems; a 503 carries Retry-After like every 5xx of the bridge.
+    /// </summary>
+    public static async Task HandleWebhookAsync(HttpContext context, GitHubWebhookHandler handler)
+    {
+        var ct = context.RequestAborted;
+        var body = await ReadBodyAsync(context.Request, ct).ConfigureAwait(false);
+        if (body is null)
+        {
+            await WriteProblemAsync(context.Response, 413, "Delivery too large", $"The body exceeds {MaxBodyBytes} bytes; check_run deliveries are far smaller.").ConfigureAwait(false);
+            return;
+        }
+        var headers = context.Request.Headers;
+        WebhookResult result;
+        try
+        {
+            result = await handler.HandleAsync(new WebhookRequest(headers["X-GitHub-Event"], headers["X-GitHub-Delivery"], headers["X-Hub-Signature-256"], body), ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            await WriteUnhandledAsync(context, ex, "handling a GitHub webhook").ConfigureAwait(false);
+            return;
+        }
+        if (result.StatusCode >= 400)
+        {
+            if (result.StatusCode >= 500) context.Response.Headers.RetryAfter = ((int)FailureRetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await WriteProblemAsync(context.Response, result.StatusCode, result.StatusCode == 401 ? "Unauthorized" : "GitHub webhook not handled", result.Detail, result.Outcome).ConfigureAwait(false);
+            return;
+        }
+        context.Response.StatusCode = result.StatusCode;
+        await context.Response.WriteAsJsonAsync(new WebhookAnswer(result.Outcome, result.Detail), BridgeJson.Default.WebhookAnswer, cancellationToken: ct).ConfigureAwait(false);
     }
 
     /// <summary>How long EventBridge is asked to wait after the bridge failed unexpectedly, or a deep health check failed.</summary>
@@ -157,11 +193,11 @@ public static class BridgeHttp
             e?.Id, e?.Pipeline, e?.ExecutionId, e?.State, result.Outcome.Word(), result.Detail, revisions), Json.ResultBody);
     }
 
-    public static Task WriteProblemAsync(HttpResponse response, int status, string title, string detail)
+    public static Task WriteProblemAsync(HttpResponse response, int status, string title, string detail, string? outcome = null)
     {
         response.StatusCode = status;
         response.ContentType = "application/problem+json";
-        return JsonSerializer.SerializeAsync(response.Body, new ProblemBody("about:blank", title, status, detail, null, null, null, null, Outcome.Invalid.Word(), null),
+        return JsonSerializer.SerializeAsync(response.Body, new ProblemBody("about:blank", title, status, detail, null, null, null, null, outcome ?? Outcome.Invalid.Word(), null),
             Json.ProblemBody);
     }
 
@@ -176,6 +212,8 @@ public static class BridgeHttp
         _ => "Error",
     };
 }
+
+internal sealed record WebhookAnswer(string Outcome, string Detail);
 
 internal sealed record CheckBody(string Name, string Status, string Detail);
 
@@ -192,4 +230,5 @@ internal sealed record ProblemBody(string Type, string Title, int Status, string
 [JsonSerializable(typeof(ResultBody))]
 [JsonSerializable(typeof(ProblemBody))]
 [JsonSerializable(typeof(DeepHealthBody))]
+[JsonSerializable(typeof(WebhookAnswer))]
 internal sealed partial class BridgeJson : JsonSerializerContext;

@@ -14,4 +14,8 @@ public sealed record CheckRun(
     string Summary,
     string DetailsUrl,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt)
+{
+    /// <summary>The buttons GitHub shows on the run (at most three); none unless re-runs from GitHub are allowed.</summary>
+    public IReadOnlyList<CheckRunButton> Buttons { get; init; } = [];
+}

@@ -30,12 +30,16 @@ public static class CheckRunComposer
     };
 
     /// <param name="status">The commit status composed for the same event: its context is the run's name, its text the title.</param>
-    public static CheckRun? Compose(CodePipelineEvent e, CommitStatus status, DateTimeOffset? startTime)
+    /// <param name="offerRetry">Re-runs from GitHub are allowed for this pipeline: a failed run gets the "Retry failed stage" button.</param>
+    public static CheckRun? Compose(CodePipelineEvent e, CommitStatus status, DateTimeOffset? startTime, bool offerRetry = false)
     {
         if (Map(e.State) is not var (runStatus, conclusion)) return null;
         var title = e.State == "SUPERSEDED" ? $"Pipeline {e.Pipeline}: superseded by a newer execution" : status.Description;
         return new CheckRun(status.Context, ExternalId(e), runStatus, conclusion, TextClip.Clip(title, 1_000), Summary(e, title),
-            status.TargetUrl, startTime, conclusion is null ? null : e.Time);
+            status.TargetUrl, startTime, conclusion is null ? null : e.Time)
+        {
+            Buttons = offerRetry && conclusion == "failure" ? [CheckRunButton.RetryFailedStage] : [],
+        };
     }
 
     private static string Summary(CodePipelineEvent e, string title)

@@ -20,4 +20,7 @@ public sealed class HandlerOptions
 
     /// <summary>What to write to a GitHub web host: statuses (default), check runs, or both (<c>GitHub:Mode</c>).</summary>
     public Func<string, Checks.PublishMode> ModeFor { get; set; } = static _ => Checks.PublishMode.Statuses;
+
+    /// <summary>Whether a pipeline's failed check runs offer GitHub's buttons (<c>Checks:AllowRerun</c>, <c>Checks:RerunPipelines</c>).</summary>
+    public Func<string, bool> OfferButtons { get; set; } = static _ => false;
 }

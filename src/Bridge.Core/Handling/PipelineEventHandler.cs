@@ -90,7 +90,7 @@ public sealed class PipelineEventHandler(
             : _composer.ForPipeline(e, mapping, e.FailedStage ?? commits.Known(execution)?.FailedStage);
         // Without any start time (old events, cache lost), the event's own time is the best estimate available.
         var candidate = new LedgerEntry(e.ExecutionId, startTime ?? e.Time, e.Attempt ?? 0, e.OrderTime, status);
-        var run = e.Level == EventLevel.Pipeline ? CheckRunComposer.Compose(e, status, startTime) : null;
+        var run = e.Level == EventLevel.Pipeline ? CheckRunComposer.Compose(e, status, startTime, !found.Rollback && options.OfferButtons(e.Pipeline)) : null;
         var result = await PostAsync(e, found.Revisions, candidate, run, ct).ConfigureAwait(false);
 
         // A tag trigger's commit-id can be the annotated tag's own object, which GitHub refuses (422): the execution's

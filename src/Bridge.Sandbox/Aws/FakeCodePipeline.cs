@@ -99,11 +99,18 @@ public sealed partial class FakeCodePipeline : LoopbackServer
         _signers.Enqueue(auth.Credential!);
 
         // The framework routes on method, content type and target together: anything else is an unknown operation.
+        var target = request.Header("X-Amz-Target");
         if (!HttpMethods.IsPost(request.Request.Method)
-            || request.Header("X-Amz-Target") != GetPipelineExecutionTarget
-            || !(request.Request.ContentType ?? "").StartsWith(ContentType, StringComparison.OrdinalIgnoreCase))
+            || !(request.Request.ContentType ?? "").StartsWith(ContentType, StringComparison.OrdinalIgnoreCase)
+            || (target != GetPipelineExecutionTarget && !IsActionTarget(target)))
         {
             await WriteErrorAsync(request.Response, 400, Coral + "UnknownOperationException", null).ConfigureAwait(false);
+            return;
+        }
+
+        if (target != GetPipelineExecutionTarget)
+        {
+            await HandleActionAsync(request, target!).ConfigureAwait(false);
             return;
         }
 

@@ -18,7 +18,7 @@ public sealed class PublishedWorkerTests(WorkerFixture f)
     [Fact]
     public void Worker_indexes_its_functions_and_advertises_its_HTTP_server()
     {
-        Assert.Equal(["CodePipelineEvents", "Health", "HealthDeep", "LedgerCleanup"], f.Host.Functions.Keys.Order());
+        Assert.Equal(["CodePipelineEvents", "GitHubWebhooks", "Health", "HealthDeep", "LedgerCleanup"], f.Host.Functions.Keys.Order());
         Assert.Equal("Function", f.Host.Functions["CodePipelineEvents"].AuthLevel);
         Assert.Equal("Anonymous", f.Host.Functions["Health"].AuthLevel);
         Assert.Equal("Function", f.Host.Functions["HealthDeep"].AuthLevel);
