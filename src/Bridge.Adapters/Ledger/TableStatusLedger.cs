@@ -97,6 +97,11 @@ public sealed class TableStatusLedger(TableClient table, bool provisioned = fals
         row[prefix + "Description"] = e.Status.Description;
         row[prefix + "TargetUrl"] = e.Status.TargetUrl;
         row[prefix + "Context"] = e.Status.Context;
+        // Rows written before these columns lack them: the repair sweep skips such rows.
+        if (e.Account is not null) row[prefix + "Account"] = e.Account;
+        if (e.Region is not null) row[prefix + "Region"] = e.Region;
+        if (e.Pipeline is not null) row[prefix + "Pipeline"] = e.Pipeline;
+        if (e.Ended) row[prefix + "Ended"] = true;
     }
 
     private static LedgerEntry? FromRow(TableEntity r, string prefix) => r.GetString(prefix + "ExecutionId") is not { } executionId ? null : new(
@@ -105,7 +110,13 @@ public sealed class TableStatusLedger(TableClient table, bool provisioned = fals
         r.GetInt32(prefix + "Attempt") ?? 0,
         r.GetDateTimeOffset(prefix + "EventTime") ?? DateTimeOffset.MinValue,
         new CommitStatus(CommitStatus.FromWire(r.GetString(prefix + "State")), r.GetString(prefix + "Context") ?? "",
-            r.GetString(prefix + "Description") ?? "", r.GetString(prefix + "TargetUrl") ?? ""));
+            r.GetString(prefix + "Description") ?? "", r.GetString(prefix + "TargetUrl") ?? ""))
+    {
+        Account = r.GetString(prefix + "Account"),
+        Region = r.GetString(prefix + "Region"),
+        Pipeline = r.GetString(prefix + "Pipeline"),
+        Ended = r.GetBoolean(prefix + "Ended") ?? false,
+    };
 
 
     private static async Task<T> Call<T>(Func<Task<T>> call)

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Bridge.Adapters.Ledger;
+using Bridge.Core.Handling;
 using Bridge.Core.Ordering;
 using Bridge.Core.Statuses;
 using Bridge.Tests.Support;
@@ -27,12 +28,32 @@ public sealed class TableStatusLedgerTests(AzuriteFixture azurite)
     {
         var ledger = NewLedger(out _);
         Assert.Equal(LedgerRow.Empty, await ledger.ReadAsync(Key, default));
-        var last = Entry("a", CommitState.Success);
-        var pending = Entry("b", CommitState.Pending);
+        var last = Entry("a", CommitState.Success) with { Account = "111122223333", Region = "eu-west-1", Pipeline = "web-app", Ended = true };
+        var pending = Entry("b", CommitState.Pending) with { Account = "444455556666", Region = "us-east-1", Pipeline = "web-app" };
         var version = await ledger.TryWriteAsync(Key, last, pending, T0.AddSeconds(10), null, default);
         Assert.NotNull(version);
         var row = await ledger.ReadAsync(Key, default);
         Assert.Equal((last, pending, (DateTimeOffset?)T0.AddSeconds(10), version), (row.Last, row.Pending, row.LeaseUntil, row.Version));
+    }
+
+    [Fact]
+    public async Task A_row_written_before_the_execution_columns_reads_without_them()
+    {
+        var ledger = NewLedger(out var table);
+        var (pk, rk) = TableStatusLedger.Keys(Key);
+        await table.CreateIfNotExistsAsync();
+        // Exactly the columns the ledger wrote before it kept account, region and pipeline.
+        var old = new TableEntity(pk, rk);
+        foreach (var (column, value) in new (string, object)[]
+        {
+            ("LastExecutionId", "a"), ("LastExecutionStart", T0), ("LastAttempt", 1), ("LastEventTime", T0), ("LastState", "pending"),
+            ("LastDescription", "Pipeline web-app is running"), ("LastTargetUrl", "https://x"), ("LastContext", "codepipeline/web-app"),
+        })
+            old[column] = value;
+        await table.AddEntityAsync(old);
+
+        var last = (await ledger.ReadAsync(Key, default)).Last!;
+        Assert.Equal((CommitState.Pending, (string?)null, (ExecutionRef?)null, false), (last.Status.State, last.Account, last.Execution(), last.Ended));
     }
 
     [Fact]
