@@ -16,7 +16,7 @@ namespace Bridge.Adapters.Ledger;
 /// remembered: a failed create is tried again by the next request, and a 403 on create (a role scoped to the table may
 /// not create tables) is not a failure; the table's own read or write then says whether the table is there.
 /// </remarks>
-public sealed class TableStatusLedger(TableClient table, bool provisioned = false) : IStatusLedger
+public sealed partial class TableStatusLedger(TableClient table, bool provisioned = false) : IStatusLedger
 {
     private volatile bool _created = provisioned;
 

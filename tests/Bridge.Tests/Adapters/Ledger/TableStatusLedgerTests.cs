@@ -89,6 +89,38 @@ public sealed class TableStatusLedgerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Pending_rows_older_than_the_cutoff_are_listed_by_a_server_side_filter_one_bounded_page_at_a_time()
+    {
+        var ledger = NewLedger(out _);
+        var pending = Entry("a", CommitState.Pending) with { Account = "111122223333", Region = "eu-west-1", Pipeline = "web-app" };
+        var old = Enumerable.Range(0, 5).Select(i => Key with { Sha = $"{i:x40}" }).ToList();
+        foreach (var key in old) await ledger.TryWriteAsync(key, pending, null, null, null, default);
+        // Not listed: pending but recent, and an old slot that is no longer pending.
+        await ledger.TryWriteAsync(Key with { Sha = new string('e', 40) }, pending with { EventTime = T0.AddHours(1) }, null, null, null, default);
+        await ledger.TryWriteAsync(Key with { Sha = new string('f', 40) }, Entry("a", CommitState.Success), null, null, null, default);
+
+        var cutoff = T0.AddMinutes(30);
+        var seen = new List<PendingSlot>();
+        string? continuation = null;
+        var pages = 0;
+        do
+        {
+            var page = await ledger.ListPendingAsync(cutoff, 2, continuation, default);
+            Assert.InRange(page.Slots.Count, 0, 2);
+            seen.AddRange(page.Slots);
+            continuation = page.Continuation;
+            pages++;
+        }
+        while (continuation is not null && pages < 10);
+
+        // Keys come back as GitHub matches them (host and repository in lower case); the row as ReadAsync gives it.
+        Assert.Equal(old.Select(k => k with { Repository = "octo-org/web-app" }), seen.Select(s => s.Key).OrderBy(k => k.Sha, StringComparer.Ordinal));
+        Assert.All(seen, s => Assert.Equal(pending, s.Row.Last));
+        Assert.Equal((await ledger.ReadAsync(old[0], default)).Version, seen[0].Row.Version);
+        Assert.InRange(pages, 3, 4);
+    }
+
+    [Fact]
     public async Task Old_rows_are_purged()
     {
         var ledger = NewLedger(out var table);
