@@ -135,7 +135,7 @@ public sealed class CodePipelineClient : IExecutionSource, IDisposable
             "AccessDeniedException" => $"the bridge's role may not call codepipeline:GetPipelineExecution on {execution.Pipeline}",
             _ => $"{type ?? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)} {message}".Trim(),
         };
-        return new UpstreamException("CodePipeline", kind, what);
+        return new UpstreamException("CodePipeline", kind, what) { Code = type };
     }
 
     /// <summary>
