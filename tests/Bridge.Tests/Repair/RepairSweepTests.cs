@@ -1,6 +1,7 @@
 using Bridge.Core.Repair;
 using Bridge.Sandbox;
 using Bridge.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Repair;
 
@@ -111,5 +112,44 @@ public sealed class RepairSweepTests
         Assert.Equal((1, 1), (second.Slots, second.Count(RepairAction.Posted)));
         Assert.Equal(3, rig.Harness.CodePipeline.RequestCount);
         Assert.Equal(3, rig.Harness.GitHub.Statuses.Count(s => s.State == "failure"));
+    }
+
+    [Fact]
+    public async Task A_sweep_that_fails_unexpectedly_is_logged_and_the_host_keeps_sweeping_and_serving()
+    {
+        var ledger = new FirstListingThrows();
+        await using var rig = await RepairRig.StartAsync(RepairRig.NewClock(),
+            o => o.Services += s => s.AddSingleton<Bridge.Core.Ordering.IStatusLedger>(ledger));
+
+        // The first tick's sweep throws (a bug, not an upstream failure); the next tick's runs to its end.
+        rig.Clock.Advance(RepairRig.Interval);
+        await ledger.FirstListing.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var report = await rig.SweepAsync();
+
+        Assert.Equal(2, ledger.Listings);
+        Assert.Equal(0, report.Slots);
+        Assert.Contains("Repair sweep failed with System.InvalidOperationException", rig.Harness.AllLogText());
+        Assert.DoesNotContain("a bug in the ledger", rig.Harness.AllLogText());
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await rig.Harness.Client.GetAsync("/api/health")).StatusCode);
+    }
+
+    /// <summary>The in-memory ledger, whose first listing throws something no adapter would.</summary>
+    private sealed class FirstListingThrows : Bridge.Core.Ordering.IStatusLedger
+    {
+        private readonly Bridge.Core.Ordering.InMemoryStatusLedger _inner = new();
+        public int Listings;
+        public readonly TaskCompletionSource FirstListing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<Bridge.Core.Ordering.LedgerRow> ReadAsync(Bridge.Core.Ordering.StatusKey key, CancellationToken ct) => _inner.ReadAsync(key, ct);
+
+        public Task<string?> TryWriteAsync(Bridge.Core.Ordering.StatusKey key, Bridge.Core.Ordering.LedgerEntry? last, Bridge.Core.Ordering.LedgerEntry? pending,
+            DateTimeOffset? leaseUntil, string? version, CancellationToken ct) => _inner.TryWriteAsync(key, last, pending, leaseUntil, version, ct);
+
+        public Task<Bridge.Core.Ordering.PendingPage> ListPendingAsync(DateTimeOffset before, int max, string? continuation, CancellationToken ct)
+        {
+            if (Interlocked.Increment(ref Listings) > 1) return _inner.ListPendingAsync(before, max, continuation, ct);
+            FirstListing.SetResult();
+            throw new InvalidOperationException("a bug in the ledger");
+        }
     }
 }
