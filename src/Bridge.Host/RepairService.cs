@@ -17,11 +17,28 @@ namespace Bridge.Host;
 public sealed partial class RepairService(IServiceProvider services, IOptions<RepairOptions> options, TimeProvider time, ILogger<RepairService> log)
     : BackgroundService
 {
+    private PeriodicTimer? _timer;
+
+    /// <summary>
+    /// The timer starts with the host, not in <see cref="ExecuteAsync"/>, which .NET runs on a task of its own: the first
+    /// interval counts from start-up, and a clock advanced right after start-up is not missed.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // A PeriodicTimer remembers a tick that came while a sweep ran, so a clock advanced meanwhile is not lost.
+        if (options.Value.Enabled) _timer = new PeriodicTimer(options.Value.Interval, time);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled) return;
-        // A PeriodicTimer remembers a tick that came while a sweep ran, so a clock advanced meanwhile is not lost.
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
+        if (_timer is not { } timer) return;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
