@@ -6,6 +6,7 @@ using Bridge.Adapters.GitHub;
 using Bridge.Adapters.Health;
 using Bridge.Adapters.KeyVault;
 using Bridge.Adapters.Ledger;
+using Bridge.Adapters.Repair;
 using Bridge.Adapters.Telemetry;
 using Bridge.Core.Checks;
 using Bridge.Core.Handling;
@@ -58,6 +59,7 @@ public static partial class BridgeServiceCollectionExtensions
         services.TryAddSingleton(sp => new StatusSlot(sp.GetRequiredService<IStatusLedger>(), sp.GetRequiredService<RequestBudget>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<PipelineEventHandler>();
         services.TryAddSingleton<GitHubWebhookHandler>();
+        services.AddRepairSweep(configuration);
         return services;
     }
 

@@ -19,6 +19,7 @@ public static class BridgeApp
         var builder = WebApplication.CreateSlimBuilder(args);
         configure?.Invoke(builder);
         builder.Services.AddBridge(builder.Configuration);
+        builder.Services.AddHostedService<RepairService>();
         builder.Services.AddOptions<BridgeOptions>()
             .Validate(o => !string.IsNullOrWhiteSpace(o.FunctionKey), "Bridge:FunctionKey is required: the Kestrel host checks x-functions-key against it.")
             .ValidateOnStart();

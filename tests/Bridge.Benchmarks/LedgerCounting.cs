@@ -37,6 +37,12 @@ internal sealed class CountingLedger(IStatusLedger inner, LedgerCounter counter)
         counter.Write();
         return inner.TryWriteAsync(key, last, pending, leaseUntil, version, ct);
     }
+
+    public Task<PendingPage> ListPendingAsync(DateTimeOffset before, int max, string? continuation, CancellationToken ct)
+    {
+        counter.Read();
+        return inner.ListPendingAsync(before, max, continuation, ct);
+    }
 }
 
 /// <summary>

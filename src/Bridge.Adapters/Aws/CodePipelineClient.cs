@@ -136,7 +136,7 @@ public sealed partial class CodePipelineClient : IExecutionSource, IPipelineActi
             "AccessDeniedException" => $"the bridge's role may not call codepipeline:{operation} on {execution.Pipeline}",
             _ => $"{type ?? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)} {message}".Trim(),
         };
-        return new UpstreamException("CodePipeline", kind, what);
+        return new UpstreamException("CodePipeline", kind, what) { Code = type };
     }
 
     /// <summary>

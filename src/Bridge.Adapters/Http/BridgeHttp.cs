@@ -96,7 +96,7 @@ public static class BridgeHttp
     public static async Task WriteUnhandledAsync(HttpContext context, Exception ex, string doing)
     {
         context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Bridge.Http")
-            .LogError("Unhandled {ExceptionTypes} while {Doing}; stack: {Stack}", Types(ex), doing, ex.StackTrace);
+            .LogError("Unhandled {ExceptionTypes} while {Doing}; stack: {Stack}", ExceptionTypes(ex), doing, ex.StackTrace);
         if (context.Response.HasStarted)
         {
             context.Abort();
@@ -107,7 +107,8 @@ public static class BridgeHttp
         await WriteProblemAsync(context.Response, 500, "Internal error", "The bridge failed unexpectedly; try again later. The log has the details.").ConfigureAwait(false);
     }
 
-    private static string Types(Exception ex)
+    /// <summary>An exception's type and its inner ones', outermost first: what is logged of a bug instead of its messages.</summary>
+    public static string ExceptionTypes(Exception ex)
     {
         var types = new List<string>();
         for (var e = ex; e is not null && types.Count < 8; e = e.InnerException) types.Add(e.GetType().FullName ?? e.GetType().Name);

@@ -17,7 +17,7 @@ namespace Bridge.Adapters.Ledger;
 /// remembered: a failed create is tried again by the next request, and a 403 on create (a role scoped to the table may
 /// not create tables) is not a failure; the table's own read or write then says whether the table is there.
 /// </remarks>
-public sealed class TableStatusLedger(TableClient table, bool provisioned = false) : IStatusLedger
+public sealed partial class TableStatusLedger(TableClient table, bool provisioned = false) : IStatusLedger
 {
     private volatile bool _created = provisioned;
 
@@ -103,6 +103,11 @@ public sealed class TableStatusLedger(TableClient table, bool provisioned = fals
         row[prefix + "TargetUrl"] = e.Status.TargetUrl;
         row[prefix + "Context"] = e.Status.Context;
         if (e.RunId is { } run) row[prefix + "RunId"] = run;
+        // Rows written before these columns lack them: the repair sweep skips such rows.
+        if (e.Account is not null) row[prefix + "Account"] = e.Account;
+        if (e.Region is not null) row[prefix + "Region"] = e.Region;
+        if (e.Pipeline is not null) row[prefix + "Pipeline"] = e.Pipeline;
+        if (e.Ended) row[prefix + "Ended"] = true;
     }
 
     private static LedgerEntry? FromRow(TableEntity r, string prefix) => r.GetString(prefix + "ExecutionId") is not { } executionId ? null : new(
@@ -112,7 +117,13 @@ public sealed class TableStatusLedger(TableClient table, bool provisioned = fals
         r.GetDateTimeOffset(prefix + "EventTime") ?? DateTimeOffset.MinValue,
         new CommitStatus(CommitStatus.FromWire(r.GetString(prefix + "State")), r.GetString(prefix + "Context") ?? "",
             r.GetString(prefix + "Description") ?? "", r.GetString(prefix + "TargetUrl") ?? ""),
-        r.GetInt64(prefix + "RunId"));
+        r.GetInt64(prefix + "RunId"))
+    {
+        Account = r.GetString(prefix + "Account"),
+        Region = r.GetString(prefix + "Region"),
+        Pipeline = r.GetString(prefix + "Pipeline"),
+        Ended = r.GetBoolean(prefix + "Ended") ?? false,
+    };
 
 
     private static async Task<T> Call<T>(BridgeTelemetry.UpstreamCall span, Func<Task<T>> call)

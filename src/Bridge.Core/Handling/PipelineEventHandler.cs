@@ -89,7 +89,8 @@ public sealed class PipelineEventHandler(
             : e.Level == EventLevel.Stage ? _composer.ForStage(e, mapping)
             : _composer.ForPipeline(e, mapping, e.FailedStage ?? commits.Known(execution)?.FailedStage);
         // Without any start time (old events, cache lost), the event's own time is the best estimate available.
-        var candidate = new LedgerEntry(e.ExecutionId, startTime ?? e.Time, e.Attempt ?? 0, e.OrderTime, status);
+        // Account, region and pipeline let the repair sweep ask CodePipeline about a slot whose result never arrives.
+        var candidate = new LedgerEntry(e.ExecutionId, startTime ?? e.Time, e.Attempt ?? 0, e.OrderTime, status) { Account = e.Account, Region = e.Region, Pipeline = e.Pipeline };
         var run = e.Level == EventLevel.Pipeline ? CheckRunComposer.Compose(e, status, startTime, !found.Rollback && options.OfferButtons(e.Pipeline)) : null;
         var result = await PostAsync(e, found.Revisions, candidate, run, ct).ConfigureAwait(false);
 

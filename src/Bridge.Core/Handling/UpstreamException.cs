@@ -7,4 +7,7 @@ public sealed class UpstreamException(string upstream, FailureKind kind, string 
     public string Upstream { get; } = upstream;
     public FailureKind Kind { get; } = kind;
     public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    /// <summary>The upstream's own name for the error (AWS's <c>PipelineExecutionNotFoundException</c>), when it gave one.</summary>
+    public string? Code { get; init; }
 }

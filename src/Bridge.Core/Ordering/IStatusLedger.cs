@@ -11,4 +11,11 @@ public interface IStatusLedger
     /// <param name="version">The version read, or null to create a row that must not exist yet.</param>
     /// <returns>The new version, or null when the row changed since <paramref name="version"/> was read.</returns>
     Task<string?> TryWriteAsync(StatusKey key, LedgerEntry? last, LedgerEntry? pending, DateTimeOffset? leaseUntil, string? version, CancellationToken ct);
+
+    /// <summary>
+    /// At most <paramref name="max"/> slots whose last posted status is pending with an event time before
+    /// <paramref name="before"/>, in a fixed order, from <paramref name="continuation"/> (null: from the start). The
+    /// repair sweep reads one page per sweep and resumes where it stopped, so every pending slot gets its turn.
+    /// </summary>
+    Task<PendingPage> ListPendingAsync(DateTimeOffset before, int max, string? continuation, CancellationToken ct);
 }

@@ -18,11 +18,13 @@ public sealed class PublishedWorkerTests(WorkerFixture f)
     [Fact]
     public void Worker_indexes_its_functions_and_advertises_its_HTTP_server()
     {
-        Assert.Equal(["CodePipelineEvents", "GitHubWebhooks", "Health", "HealthDeep", "LedgerCleanup"], f.Host.Functions.Keys.Order());
+        Assert.Equal(["CodePipelineEvents", "GitHubWebhooks", "Health", "HealthDeep", "LedgerCleanup", "RepairSweep"], f.Host.Functions.Keys.Order());
         Assert.Equal("Function", f.Host.Functions["CodePipelineEvents"].AuthLevel);
         Assert.Equal("Anonymous", f.Host.Functions["Health"].AuthLevel);
         Assert.Equal("Function", f.Host.Functions["HealthDeep"].AuthLevel);
         Assert.Equal("timerTrigger", f.Host.Functions["LedgerCleanup"].TriggerType);
+        // Flex Consumption takes CRON only: every minute, and the worker sweeps on the minutes Repair:Interval names.
+        Assert.Equal(("timerTrigger", "0 * * * * *"), (f.Host.Functions["RepairSweep"].TriggerType, (string?)f.Host.Functions["RepairSweep"].Trigger["schedule"]));
         Assert.Equal("http", f.Host.WorkerHttpUri?.Scheme);
     }
 
@@ -133,6 +135,28 @@ public sealed class PublishedWorkerTests(WorkerFixture f)
             new Dictionary<string, TypedData> { ["timer"] = timer });
 
         Assert.True(response.Result.Status == StatusResult.Types.Status.Success, $"{response.Result.Exception?.Message}\n{response.Result.Exception?.StackTrace}");
+    }
+
+    [Fact]
+    public async Task The_repair_timer_run_once_posts_the_final_status_of_an_execution_whose_end_was_never_delivered()
+    {
+        // Only STARTED is delivered, 20 minutes after the fact (older than Repair:After); the execution then fails.
+        const string Sha = "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567";
+        f.Upstreams.SeedExecution("repair-me", "exec-repair", "InProgress", "octo-org/repair-me", Sha);
+        var started = Requests.Started("repair-me", "exec-repair", DateTimeOffset.UtcNow.AddMinutes(-20));
+        using (var response = await f.Client.SendAsync(started))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        f.Upstreams.SeedExecution("repair-me", "exec-repair", "Failed", "octo-org/repair-me", Sha);
+        var invocationsBefore = f.Host.Channel.InvocationsSent.Count;
+
+        var timer = new TypedData { Json = TimerPayload(DateTimeOffset.UtcNow) };
+        var swept = await f.Host.InvokeAsync("RepairSweep", [new ParameterBinding { Name = "timer", Data = timer }],
+            new Dictionary<string, TypedData> { ["timer"] = timer });
+
+        Assert.True(swept.Result.Status == StatusResult.Types.Status.Success, $"{swept.Result.Exception?.Message}\n{swept.Result.Exception?.StackTrace}");
+        Assert.Equal(invocationsBefore + 1, f.Host.Channel.InvocationsSent.Count);
+        Assert.Equal(["pending", "failure"], f.Upstreams.Statuses.Where(s => s.Sha == Sha).Select(s => s.State));
+        Assert.Contains(f.Host.Channel.Logs, l => l.Message.Contains("Repair: pipeline repair-me execution exec-repair ended Failed", StringComparison.Ordinal));
     }
 
     [Fact]

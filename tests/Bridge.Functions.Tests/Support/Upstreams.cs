@@ -41,6 +41,13 @@ public sealed class Upstreams : IAsyncDisposable
     public IReadOnlyList<(string OwnerRepo, string Sha, string State, string Context)> Statuses =>
         GitHub.Statuses.Select(s => (s.OwnerRepo, s.Sha, s.State, s.Context)).ToArray();
 
+    /// <summary>Adds or replaces an execution (status as the API spells it) that built one GitHub commit.</summary>
+    public void SeedExecution(string pipeline, string executionId, string status, string ownerRepo, string sha)
+    {
+        var (owner, repo) = (ownerRepo[..ownerRepo.IndexOf('/', StringComparison.Ordinal)], ownerRepo[(ownerRepo.IndexOf('/', StringComparison.Ordinal) + 1)..]);
+        CodePipeline.AddExecution(new SeededExecution(pipeline, executionId, status, [SeededRevision.GitHubV1(owner, repo, sha)]));
+    }
+
     public int StsRequests => Sts.RequestCount;
     public int CodePipelineRequests => CodePipeline.RequestCount;
 

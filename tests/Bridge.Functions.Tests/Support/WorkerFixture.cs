@@ -55,6 +55,8 @@ public sealed class WorkerFixture : IAsyncLifetime
         settings["AWS_ACCESS_KEY_ID"] = TestSecrets.AwsAccessKeyId;
         settings["AWS_SECRET_ACCESS_KEY"] = TestSecrets.AwsSecretAccessKey;
         settings["Logging__LogLevel__Default"] = "Information";
+        // Every minute is a repair minute, so the test's one invocation of the every-minute timer sweeps.
+        settings["Repair__Interval"] = "00:01:00";
         Worker = WorkerProcess.Start(_publishDirectory, Host.GrpcUri, settings);
 
         var connected = await Task.WhenAny(Host.Channel.Started, Worker.Exited, Task.Delay(StartTimeout));

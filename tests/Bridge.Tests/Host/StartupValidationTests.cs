@@ -40,6 +40,10 @@ public sealed class StartupValidationTests
         { "table name Table Storage refuses", new() { ["Ledger:TableName"] = "status-ledger" }, "Ledger:TableName must be 3 to 63 letters and digits" },
         { "both ledger endpoints", new() { ["Ledger:TableServiceUri"] = "https://acct.table.core.windows.net", ["Ledger:ConnectionString"] = "UseDevelopmentStorage=true" }, "not both" },
         { "bad context prefix", new() { ["Statuses:ContextPrefix"] = "ci pipeline" }, "Statuses:ContextPrefix may hold" },
+        { "repair interval in seconds", new() { ["Repair:Interval"] = "00:02:30" }, "Repair:Interval must be whole minutes from 00:01:00 to 1.00:00:00" },
+        { "repair without a wait", new() { ["Repair:After"] = "00:00:10" }, "Repair:After must be at least 00:01:00" },
+        { "giving up before repairing", new() { ["Repair:GiveUpAfter"] = "00:10:00" }, "Repair:GiveUpAfter must be at least Repair:After" },
+        { "repair page beyond Table Storage's", new() { ["Repair:MaxPerSweep"] = "5000" }, "Repair:MaxPerSweep must be from 1 to 1000" },
         { "app key that is no PEM", new() { ["GitHub:Token"] = null, ["GitHub:AppId"] = "12", ["GitHub:AppPrivateKey"] = "not-a-key" }, "GitHub:AppPrivateKey is not an RSA private key" },
         { "app key with escaped newlines", new() { ["GitHub:Token"] = null, ["GitHub:AppId"] = "12", ["GitHub:AppPrivateKey"] = PrivatePem().Replace("\n", "\\n", StringComparison.Ordinal) }, "literal \\n sequences" },
         { "public key as the app key", new() { ["GitHub:Token"] = null, ["GitHub:AppId"] = "12", ["GitHub:AppPrivateKey"] = PublicPem() }, "GitHub:AppPrivateKey holds a public key" },
@@ -92,6 +96,41 @@ public sealed class StartupValidationTests
         Assert.Null(aws.RoleArn);
         Assert.Null(app.Services.GetRequiredService<IOptions<Bridge.Adapters.Configuration.GitHubOptions>>().Value.AppId);
         await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_repair_keys_bind_with_their_documented_defaults()
+    {
+        await using var defaults = BridgeApp.Build([], b => b.Configuration.AddInMemoryCollection(Valid));
+        await using var set = BridgeApp.Build([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(Valid)
+        {
+            ["Repair:Interval"] = "00:10:00",
+            ["Repair:After"] = "00:30:00",
+            ["Repair:MaxPerSweep"] = "250",
+            ["Repair:GiveUpAfter"] = "2.00:00:00",
+            ["Repair:Enabled"] = "false",
+        }));
+        var d = defaults.Services.GetRequiredService<IOptions<Bridge.Adapters.Configuration.RepairOptions>>().Value;
+        var o = set.Services.GetRequiredService<IOptions<Bridge.Adapters.Configuration.RepairOptions>>().Value;
+        var sweep = set.Services.GetRequiredService<Bridge.Core.Repair.RepairSettings>();
+
+        Assert.Equal((true, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), 100, TimeSpan.FromHours(24)), (d.Enabled, d.Interval, d.After, d.MaxPerSweep, d.GiveUpAfter));
+        Assert.Equal((false, TimeSpan.FromMinutes(10)), (o.Enabled, o.Interval));
+        Assert.Equal((TimeSpan.FromMinutes(30), 250, TimeSpan.FromDays(2)), (sweep.After, sweep.MaxPerSweep, sweep.GiveUpAfter));
+    }
+
+    [Theory]
+    [InlineData("2026-11-26T09:00:00Z", "00:05:00", true)]
+    [InlineData("2026-11-26T09:05:59Z", "00:05:00", true)]
+    [InlineData("2026-11-26T09:06:00Z", "00:05:00", false)]
+    [InlineData("2026-11-26T09:06:00Z", "00:01:00", true)]
+    [InlineData("2026-11-26T00:00:00Z", "1.00:00:00", true)]
+    [InlineData("2026-11-26T12:00:00Z", "1.00:00:00", false)]
+    public async Task The_every_minute_timer_sweeps_on_the_minutes_that_are_a_multiple_of_the_interval(string now, string interval, bool due)
+    {
+        await using var app = BridgeApp.Build([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(Valid) { ["Repair:Interval"] = interval }));
+
+        Assert.Equal(due, app.Services.GetRequiredService<Bridge.Adapters.Repair.RepairRunner>().IsDue(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [Fact]

@@ -77,6 +77,8 @@ public sealed class CodePipelineErrorTests : IDisposable
         Assert.Equal(FailureKind.Misconfigured, error.Kind);
         Assert.Contains(expected, error.Message);
         Assert.Single(_transport.Requests);
+        // The type without its namespace: the repair sweep tells "execution not found" from other refusals by it.
+        Assert.Equal(type[(type.LastIndexOf('#') + 1)..], error.Code);
     }
 
     [Fact]

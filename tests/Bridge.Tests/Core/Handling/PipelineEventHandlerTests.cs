@@ -44,6 +44,15 @@ public class PipelineEventHandlerTests
     }
 
     [Fact]
+    public async Task The_ledger_remembers_where_to_ask_about_the_execution()
+    {
+        await Handle(TestEvents.Pipeline("STARTED", trigger: TestEvents.GitTrigger(Sha)));
+        var row = await _ledger.ReadAsync(new StatusKey("github.com", "octo-org/worker", Sha, "codepipeline/web-app"), default);
+        Assert.Equal(new ExecutionRef(TestEvents.Account, TestEvents.Region, "web-app", "8c1d6a0e-5f1b-4c0e-9a43-0b7e5d2f1a01"), row.Last!.Execution());
+        Assert.False(row.Last.Ended);
+    }
+
+    [Fact]
     public async Task Later_events_of_an_execution_reuse_what_the_first_resolved()
     {
         _source.Always([GitHubV1("o/app", Sha)]);

@@ -220,5 +220,8 @@ public class StatusSlotTests
             Writes++;
             return RefuseWrites ? Task.FromResult<string?>(null) : _inner.TryWriteAsync(key, last, pending, leaseUntil, version, ct);
         }
+
+        public Task<PendingPage> ListPendingAsync(DateTimeOffset before, int max, string? continuation, CancellationToken ct) =>
+            _inner.ListPendingAsync(before, max, continuation, ct);
     }
 }

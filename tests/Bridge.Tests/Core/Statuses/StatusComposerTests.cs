@@ -74,4 +74,21 @@ public class StatusComposerTests
     }
 
     private static CodePipelineEvent Event(string state) => EventParser.Parse(TestEvents.Pipeline(state).Bytes()).Event!;
+
+    [Fact]
+    public void An_execution_without_an_event_gets_the_same_statuses_as_its_events()
+    {
+        var e = new Bridge.Core.Events.CodePipelineEvent("id", Bridge.Core.Events.EventLevel.Pipeline, "111122223333", "eu-west-1", default, "web-app", "exec-1", "FAILED", null, 1, "Deploy", null, null);
+        var x = new Bridge.Core.Handling.ExecutionRef("111122223333", "eu-west-1", "web-app", "exec-1");
+        var composer = new StatusComposer("ci");
+        var failed = StateTable.ForPipeline("FAILED")!;
+
+        Assert.Equal(composer.ForPipeline(e, failed), composer.ForPipeline(x, failed));
+        Assert.Equal(composer.ForRollback(e, failed), composer.ForRollback(x, failed));
+        Assert.Equal(composer.ForStage(e, failed), composer.ForStage(x, "Deploy", failed));
+        Assert.Equal(new CommitStatus(CommitState.Error, "ci/web-app/Deploy", "Stage Deploy of web-app: the pipeline ended (Failed) before the stage reported", StatusComposer.TargetUrl(e)),
+            composer.StageNeverReported(x, "Deploy", "Failed"));
+        Assert.Equal(new CommitStatus(CommitState.Error, "ci/web-app", "Pipeline web-app: the result was never received", StatusComposer.TargetUrl(e)),
+            StatusComposer.NeverReceived(x, "ci/web-app"));
+    }
 }
