@@ -27,6 +27,7 @@ internal sealed class BenchOptions
     public double Rate { get; private set; }
     public int ColdStarts { get; private set; }
     public string? PublishDir { get; private set; }
+    public int WorkerColdStarts { get; private set; }
     public Dictionary<string, string> ChildEnvironment { get; } = new(StringComparer.Ordinal);
 
     public const string Usage = """
@@ -61,6 +62,11 @@ internal sealed class BenchOptions
                               answering GET /api/health first); prints median/min/max from process start
           --publish DIR       the dotnet publish output of src/Bridge.Host (required with --cold-start)
           --env K=V           an environment variable for the child (repeatable), e.g. --env DOTNET_TieredPGO=0
+
+        Cold start of the Functions worker: the published Bridge.Functions started N times under the tests' stand-in
+        Functions host (gRPC worker protocol), from process start to the first event answered through the host.
+
+          --worker-cold-start N  launches; with --publish DIR = the dotnet publish output of src/Bridge.Functions
         """;
 
     public static BenchOptions Parse(string[] args)
@@ -96,6 +102,7 @@ internal sealed class BenchOptions
                 case "--rate": o.Rate = Int(1); break;
                 case "--alloc-profile": o.AllocProfile = true; break;
                 case "--cold-start": o.ColdStarts = Int(1); break;
+                case "--worker-cold-start": o.WorkerColdStarts = Int(1); break;
                 case "--publish": o.PublishDir = Next(); break;
                 case "--env":
                     var pair = Next();

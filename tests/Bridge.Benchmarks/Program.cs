@@ -20,6 +20,8 @@ if (options.Help)
     return 0;
 }
 
+if (options.WorkerColdStarts > 0) return await WorkerColdStart.RunAsync(options);
+
 if (options.ColdStarts > 0)
 {
     try
