@@ -69,6 +69,16 @@ param gitHubAppId string = ''
 @description('GitHub App: name of the Key Vault secret that holds the app\'s private key (PEM). Used only with gitHubAppId.')
 param gitHubAppPrivateKeySecretName string = 'github-app-key'
 
+@description('GitHub App: what the bridge writes (GitHub__Mode): Statuses, Checks (check runs) or Both. Checks and Both need gitHubAppId.')
+@allowed(['Statuses', 'Checks', 'Both'])
+param gitHubMode string = 'Statuses'
+
+@description('GitHub App: offer "Retry failed stage" on failed check runs and honour GitHub\'s Re-run (Checks__AllowRerun). Needs gitHubMode Checks or Both, and the webhook secret in Key Vault.')
+param allowRerunFromGitHub bool = false
+
+@description('GitHub App: name of the Key Vault secret holding the webhook secret GitHub signs check_run deliveries with (GitHub__WebhookSecretName, emitted with allowRerunFromGitHub only).')
+param gitHubWebhookSecretName string = 'github-webhook-secret'
+
 @description('GitHub App: installation id per repository owner, e.g. {"my-org": 12345678}. Owners not listed are looked up once (GET /repos/{owner}/{repo}/installation).')
 param gitHubAppInstallationIds { *: int } = {}
 
@@ -200,6 +210,9 @@ module functionApp 'modules/functionapp.bicep' = {
     gitHubAppId: gitHubAppId
     gitHubAppPrivateKeySecretName: gitHubAppPrivateKeySecretName
     gitHubAppInstallationIds: gitHubAppInstallationIds
+    gitHubMode: gitHubMode
+    allowRerunFromGitHub: allowRerunFromGitHub
+    gitHubWebhookSecretName: gitHubWebhookSecretName
     gitHubEnterpriseHosts: gitHubEnterpriseHosts
     awsRoleArn: awsRoleArn
     awsAccountRoleArns: awsAccountRoleArns

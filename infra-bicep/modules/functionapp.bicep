@@ -64,6 +64,16 @@ param gitHubAppPrivateKeySecretName string
 @description('GitHub__InstallationIds__{owner}: the app\'s installation id per owner (emitted with gitHubAppId only).')
 param gitHubAppInstallationIds { *: int }
 
+@description('GitHub__Mode: Statuses, Checks or Both (emitted with gitHubAppId only).')
+@allowed(['Statuses', 'Checks', 'Both'])
+param gitHubMode string
+
+@description('Checks__AllowRerun: GitHub\'s buttons may act in AWS (emitted with gitHubAppId only, with GitHub__WebhookSecretName).')
+param allowRerunFromGitHub bool
+
+@description('GitHub__WebhookSecretName: the Key Vault secret GitHub signs check_run deliveries with.')
+param gitHubWebhookSecretName string
+
 @description('GitHub__Enterprise__{n}__*: GitHub Enterprise Server hosts side by side.')
 param gitHubEnterpriseHosts gitHubEnterpriseHost[]
 
@@ -178,7 +188,23 @@ var gitHubCredentialAppSettings = useGitHubApp
           name: 'GitHub__AppPrivateKeySecretName'
           value: gitHubAppPrivateKeySecretName
         }
+        {
+          name: 'GitHub__Mode'
+          value: gitHubMode
+        }
       ],
+      allowRerunFromGitHub
+        ? [
+            {
+              name: 'Checks__AllowRerun'
+              value: 'true'
+            }
+            {
+              name: 'GitHub__WebhookSecretName'
+              value: gitHubWebhookSecretName
+            }
+          ]
+        : [],
       map(items(gitHubAppInstallationIds), owner => {
         name: 'GitHub__InstallationIds__${owner.key}'
         value: string(owner.value)

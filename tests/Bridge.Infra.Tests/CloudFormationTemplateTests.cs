@@ -15,6 +15,21 @@ public sealed class CloudFormationTemplateTests
         Assert.Empty(CfnChecks.BridgeRoleReadsPipelineExecutionsOnly(Templates.Bridge));
 
     [Fact]
+    public void Checks_mode_actions_are_granted_only_under_their_condition()
+    {
+        // The policy's statements as written: a conditional one is {"Fn::If": [condition, statement, AWS::NoValue]}.
+        var statements = Templates.Bridge["Resources"]!["BridgeRolePolicy"]!["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray();
+        foreach (var (action, condition) in CfnChecks.ConditionalBridgeActions)
+        {
+            var granting = statements.Where(s => s!.ToJsonString().Contains($"\"{action}\"", StringComparison.Ordinal)).ToList();
+            var guarded = Assert.Single(granting)!["Fn::If"]?.AsArray();
+            Assert.True(guarded is not null && guarded[0]!.GetValue<string>() == condition, $"{action} must be granted only under condition {condition}");
+            Assert.Equal("AWS::NoValue", guarded![2]!["Ref"]?.GetValue<string>());
+        }
+        Assert.Contains("codepipeline:GetPipelineExecution", statements.Where(s => s!["Fn::If"] is null).Select(s => s!["Action"]?.ToString()));
+    }
+
+    [Fact]
     public void Both_trust_modes_have_a_bridge_role()
     {
         var roles = CfnChecks.BridgeRoles(Templates.Bridge).ToList();

@@ -10,7 +10,7 @@ internal static class Templates
 {
     private static readonly Lazy<JsonObject> LazyBridge = new(() => CloudFormationYaml.Load(RepoPaths.BridgeCloudFormation));
 
-    private static readonly Lazy<OptionsCatalog> LazyCatalog = new(() => new OptionsCatalog([typeof(AwsOptions).Assembly]));
+    private static readonly Lazy<OptionsCatalog> LazyCatalog = new(() => new OptionsCatalog([typeof(AwsOptions).Assembly, typeof(Bridge.Core.Checks.RerunOptions).Assembly]));
 
     /// <summary>infra-bicep/main.bicep compiled to ARM JSON (read-only: DeepClone before mutating).</summary>
     public static JsonNode Arm => BicepCompiler.MainTemplate;

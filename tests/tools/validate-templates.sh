@@ -145,6 +145,9 @@ if [[ -f "$bridge" ]]; then
   # Defaults otherwise: TrustMode=EntraOidc, a new OIDC provider without thumbprints.
   run_cfn_lint "$bridge" "$key,$entra,PipelineNames=my-app-pipeline"
   run_cfn_lint "$bridge" "$key,TrustMode=AwsPrincipal,TrustedPrincipalArn=arn:aws:iam::123456789012:user/bridge-base,ExternalId=bridge-external-id,PipelineNames=build\\,deploy\\,release,SendStageEvents=true,AlarmTopicArn=arn:aws:sns:us-east-1:123456789012:alerts"
+  # Checks mode with GitHub's buttons: the three extra statements, on named pipelines and on all.
+  run_cfn_lint "$bridge" "$key,$entra,PipelineNames=build\\,deploy,ChecksMode=true,AllowRerunFromGitHub=true"
+  run_cfn_lint "$bridge" "$key,$entra,AllPipelines=true,ChecksMode=true,AllowRerunFromGitHub=true"
   run_cfn_lint "$bridge" "$key,$entra,AllPipelines=true,FunctionKeySecretVersionId=a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"
   run_cfn_lint "$bridge" "$key,$entra,ExistingOidcProviderArn=arn:aws:iam::123456789012:oidc-provider/sts.windows.net/00000000-0000-0000-0000-000000000000/,PipelineNames=p0\\,p1\\,p2\\,p3\\,p4\\,p5\\,p6\\,p7\\,p8\\,p9"
 fi
