@@ -63,3 +63,7 @@ param enableKeyVaultPurgeProtection = true
 param alertActionGroupId = readEnvironmentVariable('BRIDGE_ALERT_ACTION_GROUP_ID', '')
 // Hours without any event during working hours (UTC, Mon-Fri) before an alert; 0: off.
 param idleAlertHours = int(readEnvironmentVariable('BRIDGE_IDLE_ALERT_HOURS', '0'))
+// Check runs and GitHub's buttons (GitHub App only): docs/deploy.md, 3c.
+param gitHubMode = readEnvironmentVariable('BRIDGE_GITHUB_MODE', 'Statuses')
+param allowRerunFromGitHub = bool(readEnvironmentVariable('BRIDGE_ALLOW_RERUN_FROM_GITHUB', 'false'))
+param gitHubWebhookSecretName = readEnvironmentVariable('BRIDGE_GITHUB_WEBHOOK_SECRET_NAME', 'github-webhook-secret')
