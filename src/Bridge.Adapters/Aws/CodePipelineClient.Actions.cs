@@ -82,7 +82,11 @@ public sealed partial class CodePipelineClient
                 var error = result is { } r && Member(r, "errorDetails") is { } e ? Text(e, "message") : null;
                 actions.Add(new ActionExecution(stage, action, category ?? "", Text(d, "status") ?? "",
                     result is { } x ? Text(x, "externalExecutionId") : null, result is { } y ? Text(y, "externalExecutionSummary") : null,
-                    result is { } z ? Text(z, "externalExecutionUrl") : null, error));
+                    result is { } z ? Text(z, "externalExecutionUrl") : null, error)
+                {
+                    Started = EpochSeconds(d, "startTime"),
+                    Updated = EpochSeconds(d, "lastUpdateTime"),
+                });
             }
             return new ActionPage(actions, Text(root, "nextToken"));
         }
@@ -91,6 +95,13 @@ public sealed partial class CodePipelineClient
             return null;
         }
     }
+
+    /// <summary>AWS JSON 1.1 timestamps are seconds since the epoch, as a number.</summary>
+    private static DateTimeOffset? EpochSeconds(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var seconds)
+            && seconds is > 0 and < 253_402_300_799
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000))
+            : null;
 
     private static JsonElement? Member(JsonElement? element, string name) =>
         element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;

@@ -12,4 +12,9 @@ public sealed record ActionExecution(
     string? ExternalId,
     string? Summary,
     string? Url,
-    string? Error);
+    string? Error)
+{
+    public DateTimeOffset? Started { get; init; }
+
+    public DateTimeOffset? Updated { get; init; }
+}

@@ -20,7 +20,8 @@ public sealed class PipelineEventHandler(
     HandlerOptions options,
     TimeProvider time,
     ILogger<PipelineEventHandler> log,
-    ICheckRunPublisher? checks = null)
+    ICheckRunPublisher? checks = null,
+    IPipelineActions? actions = null)
 {
     private readonly StatusComposer _composer = new(options.ContextPrefix);
     private readonly RevisionWriter _writer = new(slots, publisher, checks, options);
@@ -92,6 +93,9 @@ public sealed class PipelineEventHandler(
         // Account, region and pipeline let the repair sweep ask CodePipeline about a slot whose result never arrives.
         var candidate = new LedgerEntry(e.ExecutionId, startTime ?? e.Time, e.Attempt ?? 0, e.OrderTime, status) { Account = e.Account, Region = e.Region, Pipeline = e.Pipeline };
         var run = e.Level == EventLevel.Pipeline ? CheckRunComposer.Compose(e, status, startTime, !found.Rollback && options.OfferButtons(e.Pipeline)) : null;
+        // A finished run lists its stages and actions: one ListActionExecutions per terminal event, only where runs are written.
+        if (run is { Conclusion: not null } && actions is not null && _writer.WritesChecks(found.Revisions.GitHub))
+            run = await CheckRunDetails.AddAsync(run, actions, execution, ct).ConfigureAwait(false);
         var result = await PostAsync(e, found.Revisions, candidate, run, ct).ConfigureAwait(false);
 
         // A tag trigger's commit-id can be the annotated tag's own object, which GitHub refuses (422): the execution's

@@ -15,6 +15,9 @@ internal sealed class RevisionWriter(StatusSlot slots, IStatusPublisher statuses
     /// <summary>Check-run slots are named apart from status contexts (a context cannot hold ':').</summary>
     public const string CheckSlotPrefix = "check-run:";
 
+    /// <summary>Whether any of these commits gets a check run (so the run's details are worth reading).</summary>
+    public bool WritesChecks(IReadOnlyList<GitHubRevision> revisions) => checks is not null && revisions.Any(r => options.ModeFor(r.Host) != PublishMode.Statuses);
+
     public async Task<RevisionOutcome[]> WriteAsync(GitHubRevision r, LedgerEntry candidate, CheckRun? run, CancellationToken ct)
     {
         var mode = checks is null ? PublishMode.Statuses : options.ModeFor(r.Host);

@@ -87,6 +87,36 @@ public sealed class CheckRunTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_finished_run_lists_its_stages_and_the_failing_actions_message_with_one_AWS_call()
+    {
+        _h.CodePipeline.AddExecution("worker", Execution, "Failed", Bridge.Sandbox.SeededRevision.GitHubV1("octo-org", "worker", Sha));
+        _h.CodePipeline.SetActions(Execution,
+            new Bridge.Sandbox.SeededAction("Source", "Checkout", "Source", "Succeeded", ExternalId: Sha),
+            new Bridge.Sandbox.SeededAction("Build", "Compile", "Build", "Failed", Url: "https://eu-west-1.console.aws.amazon.com/codesuite/codebuild/x", Error: "exit status 2 | see [log]"));
+
+        await Post(Event("STARTED", 0));
+        Assert.Equal(0, _h.CodePipeline.RequestCount);
+        await Post(Event("FAILED", 60));
+
+        Assert.Equal(1, _h.CodePipeline.RequestCount);
+        var summary = Assert.Single(_h.GitHub.CheckRuns).Summary!;
+        Assert.Contains("| Source | Checkout | Succeeded | 5 min 0 s |", summary);
+        Assert.Contains("| Build | Compile | Failed |", summary);
+        Assert.Contains("**Build / Compile failed**: exit status 2 \\| see \\[log]", summary);
+        Assert.Contains("([logs](https://eu-west-1.console.aws.amazon.com/codesuite/codebuild/x))", summary);
+    }
+
+    [Fact]
+    public async Task Without_the_stage_details_the_run_is_still_finished()
+    {
+        await Post(Event("FAILED", 60)); // the fake has no such pipeline: ListActionExecutions fails
+
+        var run = Assert.Single(_h.GitHub.CheckRuns);
+        Assert.Equal(("completed", "failure"), (run.Status, run.Conclusion));
+        Assert.DoesNotContain("Stages and actions", run.Summary);
+    }
+
+    [Fact]
     public async Task A_late_STARTED_never_reopens_a_completed_run()
     {
         await Post(Event("SUCCEEDED", 300));
