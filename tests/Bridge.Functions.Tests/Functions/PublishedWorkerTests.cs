@@ -88,6 +88,24 @@ public sealed class PublishedWorkerTests(WorkerFixture f)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public async Task GitHub_webhooks_reach_the_worker_without_a_function_key_and_an_unsigned_one_is_refused_there()
+    {
+        var invocationsBefore = f.FrontDoor.Invocations.Count;
+        var rejectedBefore = f.FrontDoor.Rejected;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/github-webhooks") { Content = new StringContent("""{"action":"rerequested"}""", System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-GitHub-Event", "check_run");
+        request.Headers.Add("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958");
+
+        using var response = await f.Client.SendAsync(request);
+
+        // Anonymous at the host (GitHub sends no key): the worker answers, and its signature check refuses.
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(rejectedBefore, f.FrontDoor.Rejected);
+        Assert.Equal("GitHubWebhooks", Assert.Single(f.FrontDoor.Invocations.Skip(invocationsBefore)).FunctionName);
+        Assert.Contains("X-Hub-Signature-256", await response.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

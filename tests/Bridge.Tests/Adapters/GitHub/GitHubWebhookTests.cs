@@ -78,6 +78,12 @@ public sealed class GitHubWebhookTests : IAsyncLifetime
         ["sender"] = new JsonObject { ["login"] = "ada" },
     };
 
+    private async Task<(HttpStatusCode Status, string Outcome)> Click(long runId, string action, string? identifier, string delivery)
+    {
+        using var response = await _h.GitHub.DeliverCheckRunEventAsync(new Uri(_h.Client.BaseAddress!, "api/github-webhooks"), Secret, runId, action, identifier, delivery);
+        return (response.StatusCode, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["outcome"] ?? "");
+    }
+
     private async Task<(HttpStatusCode Status, string Outcome)> Deliver(JsonObject payload, string delivery, string? signature = "sign", string githubEvent = "check_run", BridgeHarness? h = null)
     {
         var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
@@ -99,8 +105,9 @@ public sealed class GitHubWebhookTests : IAsyncLifetime
         var failed = Assert.Single(_h.GitHub.CheckRuns);
         Assert.Equal("failure", failed.Conclusion);
 
-        Assert.Equal((HttpStatusCode.OK, "retried"), await Deliver(CheckRunEvent("requested_action"), "d-1"));
-        Assert.Equal((HttpStatusCode.OK, "duplicate"), await Deliver(CheckRunEvent("requested_action"), "d-1"));
+        // GitHub (the fake) delivers the click, signed, twice: a redelivery of the same delivery id.
+        Assert.Equal((HttpStatusCode.OK, "retried"), await Click(failed.Id, "requested_action", GitHubWebhookHandler.RetryFailedStage, "d-1"));
+        Assert.Equal((HttpStatusCode.OK, "duplicate"), await Click(failed.Id, "requested_action", GitHubWebhookHandler.RetryFailedStage, "d-1"));
         Assert.Equal(("worker", "Build", Execution, "FAILED_ACTIONS"), Assert.Single(_h.CodePipeline.Retries));
 
         await _h.PostAsync(Event("RESUMED", 90, attempt: 2));
@@ -128,8 +135,10 @@ public sealed class GitHubWebhookTests : IAsyncLifetime
     [Fact]
     public async Task Re_run_starts_the_pipeline_on_the_runs_commit_once_per_delivery()
     {
-        Assert.Equal((HttpStatusCode.OK, "started"), await Deliver(CheckRunEvent("rerequested"), "d-2"));
-        Assert.Equal((HttpStatusCode.OK, "duplicate"), await Deliver(CheckRunEvent("rerequested"), "d-2"));
+        await _h.PostAsync(Event("FAILED", 60));
+        var run = Assert.Single(_h.GitHub.CheckRuns);
+        Assert.Equal((HttpStatusCode.OK, "started"), await Click(run.Id, "rerequested", null, "d-2"));
+        Assert.Equal((HttpStatusCode.OK, "duplicate"), await Click(run.Id, "rerequested", null, "d-2"));
 
         var start = Assert.Single(_h.CodePipeline.Starts);
         Assert.Equal(("worker", "Checkout", "COMMIT_ID", Sha), (start.Pipeline, start.Action, start.RevisionType, start.Revision));
