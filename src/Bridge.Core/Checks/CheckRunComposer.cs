@@ -18,6 +18,8 @@ public static class CheckRunComposer
     /// <summary>What the run's <c>external_id</c> holds: where the execution lives, so a webhook can find it again.</summary>
     public static string ExternalId(CodePipelineEvent e) => $"{e.Account}/{e.Region}/{e.Pipeline}/{e.ExecutionId}";
 
+    public static string ExternalId(Handling.ExecutionRef x) => $"{x.Account}/{x.Region}/{x.Pipeline}/{x.ExecutionId}";
+
     /// <summary>The run's status and conclusion for a pipeline state; null for a state that posts nothing.</summary>
     public static (string Status, string? Conclusion)? Map(string state) => state switch
     {

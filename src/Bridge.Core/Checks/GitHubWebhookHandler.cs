@@ -101,7 +101,7 @@ public sealed class GitHubWebhookHandler(
         return await ledger.TryWriteAsync(new StatusKey(DeliveryHost, "deliveries", delivery, "delivery"), entry, null, null, null, ct).ConfigureAwait(false) is not null;
     }
 
-    /// <summary>The external id the bridge gives its runs (<see cref="CheckRunComposer.ExternalId"/>), checked field by field.</summary>
+    /// <summary>The external id the bridge gives its runs (<see cref="CheckRunComposer.ExternalId(CodePipelineEvent)"/>), checked field by field.</summary>
     public static ExecutionRef? ParseExternalId(string? externalId)
     {
         var parts = externalId?.Split('/');

@@ -1,3 +1,4 @@
+using Bridge.Core.Checks;
 using Bridge.Core.Handling;
 using Bridge.Core.Ordering;
 using Bridge.Core.Revisions;
@@ -21,7 +22,8 @@ public sealed class RepairSweep(
     HandlerOptions options,
     RepairSettings settings,
     TimeProvider time,
-    ILogger<RepairSweep> log)
+    ILogger<RepairSweep> log,
+    ICheckRunPublisher? checks = null)
 {
     /// <summary>
     /// How far after the pending status its repair ranks. Deterministic, so two instances build the same status and the
@@ -116,7 +118,9 @@ public sealed class RepairSweep(
         // Same execution and attempt, ranked just after the pending it closes; Ended keeps the next sweep from asking again
         // when the status stays pending (Statuses:SupersededState Pending) or nothing is posted (None).
         var candidate = last with { EventTime = last.EventTime + RankAfterPending, Status = status ?? last.Status, Ended = true };
-        var result = await ApplyAsync(key, candidate, ct).ConfigureAwait(false);
+        var result = kind.CheckRun
+            ? await ApplyRunAsync(key, candidate, x, answer.Details?.Status, now, ct).ConfigureAwait(false)
+            : await ApplyAsync(key, candidate, ct).ConfigureAwait(false);
         var action = result.Outcome switch
         {
             Outcome.Posted when answer.Details is null => RepairAction.GaveUp,
@@ -160,6 +164,9 @@ public sealed class RepairSweep(
     /// <summary>Which status a context holds: the pipeline's, its rollback's, or a stage's; null when not this pipeline's under this prefix.</summary>
     private SlotKind? Kind(string context, string pipeline)
     {
+        // A check run's slot: its run is named like the pipeline's (or the rollback's) status context.
+        if (context.StartsWith(RevisionWriter.CheckSlotPrefix, StringComparison.Ordinal) && checks is not null)
+            return Kind(context[RevisionWriter.CheckSlotPrefix.Length..], pipeline) is { Stage: null } run ? run with { CheckRun = true } : null;
         if (context == _composer.PipelineContext(pipeline)) return new SlotKind(false, null);
         if (context == _composer.RollbackContext(pipeline)) return new SlotKind(true, null);
         var stagePrefix = _composer.StageContext(pipeline, null);
@@ -213,5 +220,37 @@ public sealed class RepairSweep(
 
     private sealed record Answer(ExecutionDetails? Details, bool NotFound, string? Problem);
 
-    private sealed record SlotKind(bool Rollback, string? Stage);
+    private sealed record SlotKind(bool Rollback, string? Stage, bool CheckRun = false);
+
+    /// <summary>
+    /// Finishes a check run left in progress: the run this execution's events opened (its id is in the row) gets the
+    /// execution's conclusion, or <c>timed_out</c> when CodePipeline no longer knows the execution.
+    /// </summary>
+    private async Task<SlotResult> ApplyRunAsync(StatusKey key, LedgerEntry candidate, ExecutionRef x, string? executionStatus, DateTimeOffset now, CancellationToken ct)
+    {
+        var slash = key.Repository.IndexOf('/', StringComparison.Ordinal);
+        var revision = new GitHubRevision(key.Host, key.Repository[..slash], key.Repository[(slash + 1)..], key.Sha);
+        var conclusion = executionStatus is null ? "timed_out" : CheckRunComposer.Map(EventState(executionStatus))?.Conclusion ?? "neutral";
+        var title = candidate.Status.Description;
+        var run = new CheckRun(candidate.Status.Context, CheckRunComposer.ExternalId(x), "completed", conclusion, title,
+            $"**{title}**\n\nRead from CodePipeline by the bridge's repair sweep: the event that reports this result never arrived.\n",
+            candidate.Status.TargetUrl, candidate.ExecutionStart, now);
+        using var deadline = new CancellationTokenSource(options.Budget.Total, time);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        try
+        {
+            return await slots.ApplyAsync(key, candidate, (checks!, revision, run), PostRun, budget.Token).ConfigureAwait(false);
+        }
+        catch (UpstreamException ex)
+        {
+            return new SlotResult(Outcomes.Of(ex.Kind), ex.Message, ex.RetryAfter);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new SlotResult(Outcome.Retry, "the request budget ran out before the check run was finished");
+        }
+    }
+
+    private static readonly Func<(ICheckRunPublisher Publisher, GitHubRevision Revision, CheckRun Run), long?, CancellationToken, Task<PublishResult>> PostRun =
+        static (x, runId, token) => x.Publisher.PublishAsync(x.Revision, x.Run, runId, token);
 }

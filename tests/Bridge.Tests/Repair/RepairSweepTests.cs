@@ -48,6 +48,32 @@ public sealed class RepairSweepTests
     }
 
     [Fact]
+    public async Task In_checks_mode_a_lost_terminal_event_finishes_the_run_its_execution_opened()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        await using var rig = await RepairRig.StartAsync(RepairRig.NewClock(), o =>
+        {
+            o.Settings["GitHub:Token"] = null;
+            o.Settings["GitHub:AppId"] = "424242";
+            o.Settings["GitHub:AppPrivateKey"] = key.ExportRSAPrivateKeyPem();
+            o.Settings["GitHub:Mode"] = "Checks";
+        });
+        rig.Harness.GitHub.RegisterApp(424242, key);
+        rig.Harness.GitHub.AddInstallation(9001, "octo-org", new Dictionary<string, string> { ["checks"] = "write", ["metadata"] = "read" });
+        rig.Execution("web-app", "exec-lost", PipelineExecutionStatus.InProgress, Sha);
+        await rig.StartedAsync("web-app", "exec-lost");
+        var opened = Assert.Single(rig.Harness.GitHub.CheckRuns);
+        Assert.Equal("in_progress", opened.Status);
+        rig.Execution("web-app", "exec-lost", PipelineExecutionStatus.Failed, Sha);
+
+        for (var i = 0; i < 4; i++) await rig.SweepAsync();
+
+        var finished = Assert.Single(rig.Harness.GitHub.CheckRuns);
+        Assert.Equal((opened.Id, "completed", "failure"), (finished.Id, finished.Status, finished.Conclusion));
+        Assert.Contains("repair sweep", finished.Summary);
+    }
+
+    [Fact]
     public async Task A_running_execution_is_left_pending_and_asked_about_once_per_sweep_however_many_commits_it_built()
     {
         await using var rig = await RepairRig.StartAsync(RepairRig.NewClock());
