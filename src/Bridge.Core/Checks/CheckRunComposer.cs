@@ -56,6 +56,7 @@ public static class CheckRunComposer
         {
             if (t.BranchName is { Length: > 0 } branch) text.Append(CultureInfo.InvariantCulture, $"| branch | `{Markdown(branch)}` |\n");
             if (t.TagName is { Length: > 0 } tag) text.Append(CultureInfo.InvariantCulture, $"| tag | `{Markdown(tag)}` |\n");
+            if (t.Author is { Length: > 0 } author) text.Append(CultureInfo.InvariantCulture, $"| by | {Markdown(author)} |\n");
             if (t.TriggerType is { Length: > 0 } type) text.Append(CultureInfo.InvariantCulture, $"| trigger | {Markdown(type)} |\n");
         }
         if (e.FailedStage is { } stage) text.Append(CultureInfo.InvariantCulture, $"| failed stage | `{Markdown(stage)}` |\n");

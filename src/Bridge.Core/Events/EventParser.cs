@@ -142,7 +142,8 @@ public static class EventParser
             return null;
         return new ExecutionTrigger(
             Text(t, "trigger-type"), Text(t, "provider-type"), Text(t, "full-repository-name"), Text(t, "commit-id"),
-            Text(t, "branch-name"), Text(t, "tag-name"), Text(t, "connection-arn"));
+            Text(t, "branch-name"), Text(t, "tag-name"), Text(t, "connection-arn"))
+        { Author = Text(t, "author-display-name") };
     }
 
     /// <summary>Whether the property is a non-empty string (what <see cref="Text"/> would read), without reading it.</summary>

@@ -8,4 +8,8 @@ public sealed record ExecutionTrigger(
     string? CommitId,
     string? BranchName,
     string? TagName,
-    string? ConnectionArn);
+    string? ConnectionArn)
+{
+    /// <summary>Who pushed (<c>author-display-name</c>), for the check run's summary; never logged.</summary>
+    public string? Author { get; init; }
+}

@@ -53,8 +53,12 @@ public sealed class CheckRunTests : IAsyncLifetime
         _key.Dispose();
     }
 
-    private static JsonObject Event(string state, int seconds, string execution = Execution, int attempt = 1, string pipeline = "worker") =>
-        TestEvents.Pipeline(state, pipeline, execution, time: T0.AddSeconds(seconds), startTime: T0, trigger: TestEvents.GitTrigger(Sha, Repo), attempt: attempt);
+    private static JsonObject Event(string state, int seconds, string execution = Execution, int attempt = 1, string pipeline = "worker")
+    {
+        var trigger = TestEvents.GitTrigger(Sha, Repo);
+        trigger["author-display-name"] = "Ada | Lovelace"; // a name that could break the summary's table
+        return TestEvents.Pipeline(state, pipeline, execution, time: T0.AddSeconds(seconds), startTime: T0, trigger: trigger, attempt: attempt);
+    }
 
     private async Task<JsonNode> Post(JsonObject e, BridgeHarness? h = null)
     {
@@ -83,6 +87,7 @@ public sealed class CheckRunTests : IAsyncLifetime
         Assert.Equal((started.Id, "completed", "success", 3), (done.Id, done.Status, done.Conclusion, done.Updates));
         Assert.Equal("Pipeline worker succeeded", done.Title);
         Assert.Contains("| branch | `main` |", done.Summary);
+        Assert.Contains("| by | Ada \\| Lovelace |", done.Summary);
         Assert.Empty(_h.GitHub.Statuses);
     }
 
