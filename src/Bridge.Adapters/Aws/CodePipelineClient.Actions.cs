@@ -44,6 +44,47 @@ public sealed partial class CodePipelineClient
             (self: this, execution, body), ct).ConfigureAwait(false)).Id;
     }
 
+    public async Task<string?> SourceHeadAsync(ExecutionRef execution, string sourceAction, CancellationToken ct)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new GetPipelineStateRequest(execution.Pipeline), CodePipelineJson.Default.GetPipelineStateRequest);
+        var state = await _retry.ExecuteAsync(static (s, t) => new ValueTask<PipelineStateAnswer>(s.self.CallAsync(s.execution, "GetPipelineState", s.body, ParseState, t)),
+            (self: this, execution, body), ct).ConfigureAwait(false);
+        return state.Heads.GetValueOrDefault(sourceAction);
+    }
+
+    public async Task<string> StartAsync(ExecutionRef execution, string clientToken, CancellationToken ct)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new StartPipelineExecutionRequest(execution.Pipeline, null, clientToken), CodePipelineJson.Default.StartPipelineExecutionRequest);
+        return (await _retry.ExecuteAsync(static (s, t) => new ValueTask<ExecutionIdAnswer>(s.self.CallAsync(s.execution, "StartPipelineExecution", s.body, ParseExecutionId, t)),
+            (self: this, execution, body), ct).ConfigureAwait(false)).Id;
+    }
+
+    private sealed record PipelineStateAnswer(Dictionary<string, string> Heads);
+
+    /// <summary>GetPipelineState's <c>stageStates[].actionStates[].currentRevision.revisionId</c> by action name.</summary>
+    private static PipelineStateAnswer? ParseState(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("stageStates", out var stages) || stages.ValueKind != JsonValueKind.Array)
+                return null;
+            var heads = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var stage in stages.EnumerateArray())
+            {
+                if (stage.ValueKind != JsonValueKind.Object || !stage.TryGetProperty("actionStates", out var actions) || actions.ValueKind != JsonValueKind.Array) continue;
+                foreach (var action in actions.EnumerateArray())
+                    if (Text(action, "actionName") is { } name && Member(action, "currentRevision") is { } revision && Text(revision, "revisionId") is { } id)
+                        heads[name] = id;
+            }
+            return new PipelineStateAnswer(heads);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private sealed record ActionPage(IReadOnlyList<ActionExecution> Actions, string? NextToken);
 
     private sealed record ExecutionIdAnswer(string Id);

@@ -25,8 +25,10 @@ internal sealed record RetryStageExecutionRequest(
 
 internal sealed record StartPipelineExecutionRequest(
     [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("sourceRevisions")] IReadOnlyList<SourceRevisionOverride> SourceRevisions,
+    [property: JsonPropertyName("sourceRevisions")] IReadOnlyList<SourceRevisionOverride>? SourceRevisions,
     [property: JsonPropertyName("clientRequestToken")] string ClientRequestToken);
+
+internal sealed record GetPipelineStateRequest([property: JsonPropertyName("name")] string Name);
 
 internal sealed record SourceRevisionOverride(
     [property: JsonPropertyName("actionName")] string ActionName,
@@ -45,4 +47,5 @@ internal sealed record AwsJsonError(
 [JsonSerializable(typeof(ListActionExecutionsRequest))]
 [JsonSerializable(typeof(RetryStageExecutionRequest))]
 [JsonSerializable(typeof(StartPipelineExecutionRequest))]
+[JsonSerializable(typeof(GetPipelineStateRequest))]
 internal sealed partial class CodePipelineJson : JsonSerializerContext;

@@ -90,7 +90,11 @@ public sealed class GitHubWebhookHandler(
         }
         catch (UpstreamException ex) when (ex.Kind == FailureKind.Misconfigured && ex.Message.Contains("V2", StringComparison.Ordinal))
         {
-            return new(200, "not-rerun", $"pipeline {execution.Pipeline} cannot be started on a given commit (a V1 pipeline): re-run it from the console");
+            // A V1 pipeline takes no commit: it builds each source's head. Start it only when that head is this commit.
+            if (!string.Equals(await pipelines.SourceHeadAsync(execution, source.Action, ct).ConfigureAwait(false), sha, StringComparison.OrdinalIgnoreCase))
+                return new(200, "not-rerun", $"pipeline {execution.Pipeline} (V1) can only build its source's head, which is no longer {sha}: re-run it from the console");
+            var started = await pipelines.StartAsync(execution, delivery, ct).ConfigureAwait(false);
+            return new(200, "started", $"started execution {started} of {execution.Pipeline} (V1) on its source's head {sha}");
         }
     }
 

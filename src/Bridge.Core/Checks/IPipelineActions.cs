@@ -17,4 +17,10 @@ public interface IPipelineActions
     /// <param name="clientToken">The same token for the same request (GitHub's delivery id): AWS starts one execution for it however often it is sent.</param>
     /// <returns>The new execution's id.</returns>
     Task<string> StartOnCommitAsync(ExecutionRef execution, string sourceAction, string commit, string clientToken, CancellationToken ct);
+
+    /// <summary>The revision a source action would build now (GetPipelineState's <c>currentRevision</c>); null when it has none.</summary>
+    Task<string?> SourceHeadAsync(ExecutionRef execution, string sourceAction, CancellationToken ct);
+
+    /// <summary>StartPipelineExecution without overrides: each source builds its head (what a V1 pipeline can do).</summary>
+    Task<string> StartAsync(ExecutionRef execution, string clientToken, CancellationToken ct);
 }

@@ -14,6 +14,12 @@ public sealed partial class FakeCodePipeline
     private const string ListActionExecutionsTarget = "CodePipeline_20150709.ListActionExecutions";
     private const string RetryStageExecutionTarget = "CodePipeline_20150709.RetryStageExecution";
     private const string StartPipelineExecutionTarget = "CodePipeline_20150709.StartPipelineExecution";
+    private const string GetPipelineStateTarget = "CodePipeline_20150709.GetPipelineState";
+
+    private readonly ConcurrentDictionary<(string Pipeline, string Action), string> _sourceHeads = new();
+
+    /// <summary>What GetPipelineState reports as a source action's current revision (the head it would build next).</summary>
+    public void SetSourceHead(string pipelineName, string sourceAction, string revision) => _sourceHeads[(pipelineName, sourceAction)] = revision;
 
     private readonly ConcurrentDictionary<string, IReadOnlyList<SeededAction>> _actions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _pipelineTypes = new(StringComparer.Ordinal);
@@ -33,7 +39,7 @@ public sealed partial class FakeCodePipeline
     /// <summary>V1 or V2 (the default): only V2 pipelines take source revision overrides.</summary>
     public void SetPipelineType(string pipelineName, string type) => _pipelineTypes[pipelineName] = type;
 
-    private static bool IsActionTarget(string? target) => target is ListActionExecutionsTarget or RetryStageExecutionTarget or StartPipelineExecutionTarget;
+    private static bool IsActionTarget(string? target) => target is ListActionExecutionsTarget or RetryStageExecutionTarget or StartPipelineExecutionTarget or GetPipelineStateTarget;
 
     private async Task HandleActionAsync(IncomingRequest request, string target)
     {
@@ -48,7 +54,7 @@ public sealed partial class FakeCodePipeline
             await WriteErrorAsync(request.Response, 400, Coral + "SerializationException", "Start of structure or map found where not expected.").ConfigureAwait(false);
             return;
         }
-        var pipeline = Str(input, target == StartPipelineExecutionTarget ? "name" : "pipelineName");
+        var pipeline = Str(input, target is StartPipelineExecutionTarget or GetPipelineStateTarget ? "name" : "pipelineName");
         if (pipeline is null)
         {
             await WriteErrorAsync(request.Response, 400, "ValidationException", "1 validation error detected: Value null at 'pipelineName' failed to satisfy constraint: Member must not be null").ConfigureAwait(false);
@@ -62,6 +68,33 @@ public sealed partial class FakeCodePipeline
         request.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         switch (target)
         {
+            case GetPipelineStateTarget:
+                var heads = _sourceHeads.Where(h => h.Key.Pipeline == pipeline).ToArray();
+                await ResponseWriter.WriteJsonAsync(request.Response, 200, (pipeline, heads), static (w, x) =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("pipelineName", x.pipeline);
+                    w.WriteNumber("pipelineVersion", 1);
+                    w.WriteStartArray("stageStates");
+                    w.WriteStartObject();
+                    w.WriteString("stageName", "Source");
+                    w.WriteStartArray("actionStates");
+                    foreach (var ((_, action), revision) in x.heads)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("actionName", action);
+                        w.WriteStartObject("currentRevision");
+                        w.WriteString("revisionId", revision);
+                        w.WriteEndObject();
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }, ContentType).ConfigureAwait(false);
+                return;
+
             case ListActionExecutionsTarget:
                 var id = input.TryGetProperty("filter", out var filter) && filter.ValueKind == JsonValueKind.Object ? Str(filter, "pipelineExecutionId") : null;
                 var listed = (id is null ? _actions.Values.SelectMany(a => a) : _actions.GetValueOrDefault(id) ?? []).ToArray();

@@ -20,6 +20,7 @@ internal static class CfnChecks
         ["codepipeline:ListActionExecutions"] = "WritesCheckRuns",
         ["codepipeline:RetryStageExecution"] = "RerunFromGitHub",
         ["codepipeline:StartPipelineExecution"] = "RerunFromGitHub",
+        ["codepipeline:GetPipelineState"] = "RerunFromGitHub",
     };
     public const string TargetAction = "events:InvokeApiDestination";
 

@@ -145,11 +145,17 @@ public sealed class GitHubWebhookTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_V1_pipeline_is_not_started_and_the_answer_says_why()
+    public async Task A_V1_pipeline_is_started_only_while_its_source_head_is_still_the_runs_commit()
     {
         _h.CodePipeline.SetPipelineType("worker", "V1");
+        _h.CodePipeline.SetSourceHead("worker", "Checkout", "1111111111111111111111111111111111111111");
         Assert.Equal((HttpStatusCode.OK, "not-rerun"), await Deliver(CheckRunEvent("rerequested"), "d-3"));
         Assert.Empty(_h.CodePipeline.Starts);
+
+        _h.CodePipeline.SetSourceHead("worker", "Checkout", Sha);
+        Assert.Equal((HttpStatusCode.OK, "started"), await Deliver(CheckRunEvent("rerequested"), "d-4"));
+        var start = Assert.Single(_h.CodePipeline.Starts);
+        Assert.Equal(("worker", ""), (start.Pipeline, start.Action)); // no override: the source builds its head
     }
 
     public static TheoryData<string, string?, long, string, HttpStatusCode, string> Refused => new()
