@@ -21,7 +21,8 @@ public sealed class GitHubWebhookHandler(
     RerunOptions options,
     RequestBudget budget,
     TimeProvider time,
-    ILogger<GitHubWebhookHandler> log)
+    ILogger<GitHubWebhookHandler> log,
+    ICheckRunPublisher? runs = null)
 {
     /// <summary>The identifier of the "Retry failed stage" button (GitHub allows 20 characters).</summary>
     public const string RetryFailedStage = "retry-failed-stage";
@@ -55,6 +56,8 @@ public sealed class GitHubWebhookHandler(
             var result = run.Action == "requested_action"
                 ? await RetryAsync(execution, linked.Token).ConfigureAwait(false)
                 : await RerunAsync(execution, run.HeadSha, delivery, linked.Token).ConfigureAwait(false);
+            // Not started: the run itself says why, where the person who clicked Re-run looks.
+            if (result.Outcome == "not-rerun") await AnswerOnRunAsync(run, result.Detail, linked.Token).ConfigureAwait(false);
             WebhookLog.Acted(log, Safe(run.Sender), Safe(run.Repository), execution.Pipeline, execution.ExecutionId, run.Action, result.Outcome, result.Detail);
             return result;
         }
@@ -115,7 +118,26 @@ public sealed class GitHubWebhookHandler(
             : null;
     }
 
-    private sealed record CheckRunEvent(string? Action, long? AppId, string? ExternalId, string? HeadSha, string? Identifier, string? Sender, string? Repository);
+    private async Task AnswerOnRunAsync(CheckRunEvent run, string why, CancellationToken ct)
+    {
+        if (runs is null || run.RunId is not { } id || run.Name is not { } name || run.HeadSha is not { } sha
+            || !Revisions.GitHubNames.TrySplitFullName(run.Repository, out var owner, out var repo)) return;
+        var host = Uri.TryCreate(run.RepositoryUrl, UriKind.Absolute, out var url) ? url.Host.ToLowerInvariant() : Revisions.RevisionResolver.GitHubDotCom;
+        var answer = new CheckRun(name, run.ExternalId!, run.Status ?? "completed", run.Conclusion, "Re-run not started",
+            $"**Re-run not started**: {Text.TextClip.Clip(why, 500)}\n\nThe execution's stages: [the console]({run.DetailsUrl ?? ""}).\n", run.DetailsUrl ?? "", null, null);
+        // Best effort: the webhook's own answer already says why.
+        _ = await runs.PublishAsync(new Revisions.GitHubRevision(host, owner, repo, sha), answer, id, ct).ConfigureAwait(false);
+    }
+
+    private sealed record CheckRunEvent(string? Action, long? AppId, string? ExternalId, string? HeadSha, string? Identifier, string? Sender, string? Repository)
+    {
+        public long? RunId { get; init; }
+        public string? Name { get; init; }
+        public string? Status { get; init; }
+        public string? Conclusion { get; init; }
+        public string? DetailsUrl { get; init; }
+        public string? RepositoryUrl { get; init; }
+    }
 
     private static CheckRunEvent? Read(ReadOnlyMemory<byte> body)
     {
@@ -132,7 +154,15 @@ public sealed class GitHubWebhookHandler(
             }
             long? app = run.TryGetProperty("app", out var a) && a.ValueKind == JsonValueKind.Object && a.TryGetProperty("id", out var id) && id.TryGetInt64(out var n) ? n : null;
             return new CheckRunEvent(Text(root, "action"), app, Text(run, "external_id"), Text(run, "head_sha"),
-                Text(root, "requested_action", "identifier"), Text(root, "sender", "login"), Text(root, "repository", "full_name"));
+                Text(root, "requested_action", "identifier"), Text(root, "sender", "login"), Text(root, "repository", "full_name"))
+            {
+                RunId = run.TryGetProperty("id", out var runId) && runId.TryGetInt64(out var r) ? r : null,
+                Name = Text(run, "name"),
+                Status = Text(run, "status"),
+                Conclusion = Text(run, "conclusion"),
+                DetailsUrl = Text(run, "details_url"),
+                RepositoryUrl = Text(root, "repository", "html_url"),
+            };
         }
         catch (JsonException)
         {

@@ -36,7 +36,7 @@ public sealed partial class FakeGitHub
                 ["details_url"] = run.DetailsUrl,
                 ["app"] = new JsonObject { ["id"] = app, ["slug"] = _apps.TryGetValue(app, out var registered) ? registered.Slug : "unknown" },
             },
-            ["repository"] = new JsonObject { ["full_name"] = $"{run.Owner}/{run.Repo}", ["private"] = true },
+            ["repository"] = new JsonObject { ["full_name"] = $"{run.Owner}/{run.Repo}", ["html_url"] = $"https://github.com/{run.Owner}/{run.Repo}", ["private"] = true },
             ["sender"] = new JsonObject { ["login"] = sender, ["type"] = "User" },
             ["installation"] = new JsonObject { ["id"] = run.InstallationId },
         };

@@ -149,8 +149,14 @@ public sealed class GitHubWebhookTests : IAsyncLifetime
     {
         _h.CodePipeline.SetPipelineType("worker", "V1");
         _h.CodePipeline.SetSourceHead("worker", "Checkout", "1111111111111111111111111111111111111111");
-        Assert.Equal((HttpStatusCode.OK, "not-rerun"), await Deliver(CheckRunEvent("rerequested"), "d-3"));
+        await _h.PostAsync(Event("FAILED", 60));
+        var run = Assert.Single(_h.GitHub.CheckRuns);
+        Assert.Equal((HttpStatusCode.OK, "not-rerun"), await Click(run.Id, "rerequested", null, "d-3"));
         Assert.Empty(_h.CodePipeline.Starts);
+        // The run says why, where the person who clicked Re-run looks; it stays failed.
+        var answered = Assert.Single(_h.GitHub.CheckRuns);
+        Assert.Equal(("Re-run not started", "failure"), (answered.Title, answered.Conclusion));
+        Assert.Contains("no longer 0f3c9a7e", answered.Summary);
 
         _h.CodePipeline.SetSourceHead("worker", "Checkout", Sha);
         Assert.Equal((HttpStatusCode.OK, "started"), await Deliver(CheckRunEvent("rerequested"), "d-4"));
