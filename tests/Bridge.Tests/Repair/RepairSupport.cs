@@ -34,6 +34,7 @@ internal sealed class RepairRig : IAsyncDisposable
         {
             o.UpstreamClock = clock;
             o.Services = s => s.AddSingleton<TimeProvider>(clock);
+            o.Settings["Repair:Enabled"] = "true";
             configure?.Invoke(o);
         });
         return new RepairRig(harness, clock);

@@ -97,6 +97,10 @@ public sealed class BridgeHarness : IAsyncDisposable
         bridge.Settings["GitHub:MaxWritesPerMinute"] = "100000";
         bridge.Settings["GitHub:MaxWritesPerHour"] = "2147483647";
         bridge.Settings["Logging:LogLevel:Default"] = "Information";
+        // The repair sweep runs only where a test asks for it (RepairRig). Elsewhere it would sweep in the background on
+        // the test's fake clock whenever the test advances it, and a sweep still in flight at disposal kept the host's
+        // resilience pipelines waiting, on that clock, for ever (GitHubAppTests hung once in CI).
+        bridge.Settings["Repair:Enabled"] = "false";
         foreach (var (k, v) in options.Settings) bridge.Settings[k] = v;
         return new BridgeHarness(await LoopbackBridge.StartAsync(bridge));
     }
