@@ -15,32 +15,14 @@ namespace Bridge.Adapters.GitHub;
 /// </summary>
 public sealed partial class OctokitStatusPublisher
 {
-    public async Task<PublishResult> PublishAsync(GitHubRevision revision, CheckRun run, long? runId, CancellationToken ct)
-    {
-        var token = await tokens.GetTokenAsync(revision.Owner, revision.Repository, false, ct).ConfigureAwait(false);
-        var (result, tokenRejected) = await WriteRunAsync(token, revision, run, runId, ct).ConfigureAwait(false);
-        if (tokenRejected)
-        {
-            var fresh = await tokens.GetTokenAsync(revision.Owner, revision.Repository, true, ct).ConfigureAwait(false);
-            if (fresh != token) (result, _) = await WriteRunAsync(fresh, revision, run, runId, ct).ConfigureAwait(false);
-        }
-        return result;
-    }
+    public Task<PublishResult> PublishAsync(GitHubRevision revision, CheckRun run, long? runId, CancellationToken ct) =>
+        WithTokenAsync(revision, (run, runId), static (self, token, r, x, token2) => self.WriteRunAsync(token, r, x.run, x.runId, token2), ct);
 
     private async Task<(PublishResult Result, bool TokenRejected)> WriteRunAsync(string token, GitHubRevision r, CheckRun run, long? runId, CancellationToken ct)
     {
         var client = ClientFor(token);
-        if (gate.Blocked(client.Lane) is { } wait)
-        {
-            BridgeTelemetry.RateLimitWait("github");
-            return (PublishResult.Failed(FailureKind.RateLimited, "GitHub asked the bridge to wait; nothing was sent", Ceil(wait)), false);
-        }
-        var (slot, retryAfter) = await gate.EnterAsync(client.Lane, ct).ConfigureAwait(false);
-        if (slot is null)
-        {
-            BridgeTelemetry.RateLimitWait("bridge-write-limit");
-            return (PublishResult.Failed(FailureKind.RateLimited, "the bridge's own limit of writes per minute or per hour is reached", Ceil(retryAfter!.Value)), false);
-        }
+        var (slot, refused) = await EnterLaneAsync(client, ct).ConfigureAwait(false);
+        if (refused is not null) return (refused, false);
         using (slot)
         {
             using var call = BridgeTelemetry.StartUpstream("github", runId is null ? "create-check-run" : "update-check-run");

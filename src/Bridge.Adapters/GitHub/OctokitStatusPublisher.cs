@@ -57,17 +57,41 @@ public sealed partial class OctokitStatusPublisher(
         public string Lane => lane;
     }
 
-    public async Task<PublishResult> PublishAsync(GitHubRevision revision, CommitStatus status, CancellationToken ct)
+    public Task<PublishResult> PublishAsync(GitHubRevision revision, CommitStatus status, CancellationToken ct) =>
+        WithTokenAsync(revision, status, static (self, token, r, s, token2) => self.PostAsync(token, r, s, token2), ct);
+
+    /// <summary>
+    /// Runs one write with the token for the revision's owner and, when GitHub refused that token (401), once more with
+    /// a fresh one: it may have been rotated in Key Vault, or an installation token revoked.
+    /// </summary>
+    private async Task<PublishResult> WithTokenAsync<TWrite>(GitHubRevision revision, TWrite what,
+        Func<OctokitStatusPublisher, string, GitHubRevision, TWrite, CancellationToken, Task<(PublishResult Result, bool TokenRejected)>> write, CancellationToken ct)
     {
         var token = await tokens.GetTokenAsync(revision.Owner, revision.Repository, false, ct).ConfigureAwait(false);
-        var (result, tokenRejected) = await PostAsync(token, revision, status, ct).ConfigureAwait(false);
+        var (result, tokenRejected) = await write(this, token, revision, what, ct).ConfigureAwait(false);
         if (tokenRejected)
         {
-            // The token may have been rotated in Key Vault, or an installation token revoked: get a fresh one once.
             var fresh = await tokens.GetTokenAsync(revision.Owner, revision.Repository, true, ct).ConfigureAwait(false);
-            if (fresh != token) (result, _) = await PostAsync(fresh, revision, status, ct).ConfigureAwait(false);
+            if (fresh != token) (result, _) = await write(this, fresh, revision, what, ct).ConfigureAwait(false);
         }
         return result;
+    }
+
+    /// <summary>
+    /// A place in the token's write lane (statuses and check runs share GitHub's limits), or why not: GitHub asked the
+    /// bridge to wait, or the bridge's own per-minute or per-hour limit is reached. Nothing is sent in either case.
+    /// </summary>
+    private async Task<(IDisposable? Slot, PublishResult? Refused)> EnterLaneAsync(TokenClient client, CancellationToken ct)
+    {
+        if (gate.Blocked(client.Lane) is { } wait)
+        {
+            BridgeTelemetry.RateLimitWait("github");
+            return (null, PublishResult.Failed(FailureKind.RateLimited, "GitHub asked the bridge to wait; nothing was sent", Ceil(wait)));
+        }
+        var (slot, retryAfter) = await gate.EnterAsync(client.Lane, ct).ConfigureAwait(false);
+        if (slot is not null) return (slot, null);
+        BridgeTelemetry.RateLimitWait("bridge-write-limit");
+        return (null, PublishResult.Failed(FailureKind.RateLimited, "the bridge's own limit of GitHub writes per minute or per hour is reached", Ceil(retryAfter!.Value)));
     }
 
     /// <returns>The result, and whether GitHub refused the token itself (401), which a fresh token may cure.</returns>
@@ -75,18 +99,8 @@ public sealed partial class OctokitStatusPublisher(
     {
         var client = ClientFor(token);
         var lane = client.Lane;
-        if (gate.Blocked(lane) is { } wait)
-        {
-            BridgeTelemetry.RateLimitWait("github");
-            return (PublishResult.Failed(FailureKind.RateLimited, "GitHub asked the bridge to wait; nothing was sent", Ceil(wait)), false);
-        }
-
-        var (slot, retryAfter) = await gate.EnterAsync(lane, ct).ConfigureAwait(false);
-        if (slot is null)
-        {
-            BridgeTelemetry.RateLimitWait("bridge-write-limit");
-            return (PublishResult.Failed(FailureKind.RateLimited, "the bridge's own limit of status writes per minute or per hour is reached", Ceil(retryAfter!.Value)), false);
-        }
+        var (slot, refused) = await EnterLaneAsync(client, ct).ConfigureAwait(false);
+        if (refused is not null) return (refused, false);
         using (slot)
         {
             using var call = BridgeTelemetry.StartUpstream("github", "create-status");

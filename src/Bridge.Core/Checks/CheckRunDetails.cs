@@ -38,7 +38,7 @@ public static class CheckRunDetails
         foreach (var failed in actions.Where(a => a.Status == "Failed"))
         {
             text.Append(CultureInfo.InvariantCulture, $"\n**{Cell(failed.Stage)} / {Cell(failed.Action)} failed**");
-            if ((failed.Error ?? failed.Summary) is { Length: > 0 } why) text.Append(": ").Append(Cell(TextClip.Clip(why, 1_000)));
+            if ((failed.Error ?? failed.Summary) is { Length: > 0 } why) text.Append(": ").Append(Cell(why));
             if (failed.Url is { } url && Uri.TryCreate(url, UriKind.Absolute, out var link) && link.Scheme == Uri.UriSchemeHttps)
                 text.Append(CultureInfo.InvariantCulture, $" ([logs]({link.AbsoluteUri.Replace(")", "%29", StringComparison.Ordinal)}))");
             text.Append('\n');
@@ -51,6 +51,6 @@ public static class CheckRunDetails
             ? (end - start).TotalMinutes >= 1 ? $"{(int)(end - start).TotalMinutes} min {(end - start).Seconds} s" : $"{(int)(end - start).TotalSeconds} s"
             : "";
 
-    /// <summary>Text from AWS cannot open a cell, a link or a code span of its own.</summary>
-    private static string Cell(string value) => TextClip.Clip(value, 200).Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal).Replace("[", "\\[", StringComparison.Ordinal);
+    /// <summary>Text from AWS cannot open a cell or a link of its own (line breaks are already gone: the clip replaces control characters).</summary>
+    private static string Cell(string value) => TextClip.Clip(value, 200).Replace("|", "\\|", StringComparison.Ordinal).Replace("[", "\\[", StringComparison.Ordinal);
 }

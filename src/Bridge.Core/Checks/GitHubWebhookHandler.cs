@@ -55,9 +55,7 @@ public sealed class GitHubWebhookHandler(
             if (!await ClaimAsync(delivery, linked.Token).ConfigureAwait(false)) return new(200, "duplicate", $"delivery {delivery} was already handled");
             var result = run.Action == "requested_action"
                 ? await RetryAsync(execution, linked.Token).ConfigureAwait(false)
-                : await RerunAsync(execution, run.HeadSha, delivery, linked.Token).ConfigureAwait(false);
-            // Not started: the run itself says why, where the person who clicked Re-run looks.
-            if (result.Outcome == "not-rerun") await AnswerOnRunAsync(run, result.Detail, linked.Token).ConfigureAwait(false);
+                : await RerunAsync(execution, run, delivery, linked.Token).ConfigureAwait(false);
             WebhookLog.Acted(log, Safe(run.Sender), Safe(run.Repository), execution.Pipeline, execution.ExecutionId, run.Action, result.Outcome, result.Detail);
             return result;
         }
@@ -78,14 +76,14 @@ public sealed class GitHubWebhookHandler(
         return new(200, "retried", $"retrying the failed actions of stage {stage} of execution {execution.ExecutionId}");
     }
 
-    private async Task<WebhookResult> RerunAsync(ExecutionRef execution, string? sha, string delivery, CancellationToken ct)
+    private async Task<WebhookResult> RerunAsync(ExecutionRef execution, CheckRunEvent run, string delivery, CancellationToken ct)
     {
-        if (sha is null || !Revisions.GitHubNames.IsSha(sha)) return new(400, "invalid", "the check run has no head_sha");
+        if (run.HeadSha is not { } sha || !Revisions.GitHubNames.IsSha(sha)) return new(400, "invalid", "the check run has no head_sha");
         var actions = await pipelines.ListActionsAsync(execution, ct).ConfigureAwait(false);
         var sources = actions.Where(a => a.Category == "Source").ToList();
         // The source action that built this commit; with one source, that one.
         var source = sources.FirstOrDefault(a => string.Equals(a.ExternalId, sha, StringComparison.OrdinalIgnoreCase)) ?? (sources.Count == 1 ? sources[0] : null);
-        if (source is null) return new(200, "not-rerun", $"no source action of execution {execution.ExecutionId} built {sha}: re-run it from the console");
+        if (source is null) return await NotRerunAsync(run, $"no source action of execution {execution.ExecutionId} built {sha}: re-run it from the console", ct).ConfigureAwait(false);
         try
         {
             var started = await pipelines.StartOnCommitAsync(execution, source.Action, sha, delivery, ct).ConfigureAwait(false);
@@ -95,7 +93,7 @@ public sealed class GitHubWebhookHandler(
         {
             // A V1 pipeline takes no commit: it builds each source's head. Start it only when that head is this commit.
             if (!string.Equals(await pipelines.SourceHeadAsync(execution, source.Action, ct).ConfigureAwait(false), sha, StringComparison.OrdinalIgnoreCase))
-                return new(200, "not-rerun", $"pipeline {execution.Pipeline} (V1) can only build its source's head, which is no longer {sha}: re-run it from the console");
+                return await NotRerunAsync(run, $"pipeline {execution.Pipeline} (V1) can only build its source's head, which is no longer {sha}: re-run it from the console", ct).ConfigureAwait(false);
             var started = await pipelines.StartAsync(execution, delivery, ct).ConfigureAwait(false);
             return new(200, "started", $"started execution {started} of {execution.Pipeline} (V1) on its source's head {sha}");
         }
@@ -116,6 +114,13 @@ public sealed class GitHubWebhookHandler(
             && AwsNames.IsAccountId(account) && AwsNames.IsRegion(region) && AwsNames.IsPipelineName(pipeline) && AwsNames.IsExecutionId(execution)
             ? new ExecutionRef(account, region, pipeline, execution)
             : null;
+    }
+
+    /// <summary>A Re-run that is not started: the run itself says why, where the person who clicked Re-run looks.</summary>
+    private async Task<WebhookResult> NotRerunAsync(CheckRunEvent run, string why, CancellationToken ct)
+    {
+        await AnswerOnRunAsync(run, why, ct).ConfigureAwait(false);
+        return new(200, "not-rerun", why);
     }
 
     private async Task AnswerOnRunAsync(CheckRunEvent run, string why, CancellationToken ct)

@@ -44,9 +44,10 @@ internal sealed class RevisionWriter(StatusSlot slots, IStatusPublisher statuses
         return new RevisionOutcome(r.FullName, r.Sha, key.Context, slot.Outcome, slot.Detail) { RetryAfter = slot.RetryAfter };
     }
 
-    private static readonly Func<(IStatusPublisher Publisher, GitHubRevision Revision, CommitStatus Status), long?, CancellationToken, Task<PublishResult>> PostStatus =
+    /// <summary>The two writes a slot can make, as static delegates (no closure per status); the repair sweep uses them too.</summary>
+    internal static readonly Func<(IStatusPublisher Publisher, GitHubRevision Revision, CommitStatus Status), long?, CancellationToken, Task<PublishResult>> PostStatus =
         static (x, _, token) => x.Publisher.PublishAsync(x.Revision, x.Status, token);
 
-    private static readonly Func<(ICheckRunPublisher Publisher, GitHubRevision Revision, CheckRun Run), long?, CancellationToken, Task<PublishResult>> PostRun =
+    internal static readonly Func<(ICheckRunPublisher Publisher, GitHubRevision Revision, CheckRun Run), long?, CancellationToken, Task<PublishResult>> PostRun =
         static (x, runId, token) => x.Publisher.PublishAsync(x.Revision, x.Run, runId, token);
 }

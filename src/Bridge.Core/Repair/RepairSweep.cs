@@ -194,16 +194,18 @@ public sealed class RepairSweep(
         }
     }
 
-    private async Task<SlotResult> ApplyAsync(StatusKey key, LedgerEntry candidate, CancellationToken ct)
+    private Task<SlotResult> ApplyAsync(StatusKey key, LedgerEntry candidate, CancellationToken ct) =>
+        ApplyWithinBudgetAsync(key, candidate, (publisher, RevisionOf(key), candidate.Status), RevisionWriter.PostStatus, ct);
+
+    /// <summary>Each post runs under the request budget, as an event's would, so it ends well inside the claim's lease.</summary>
+    private async Task<SlotResult> ApplyWithinBudgetAsync<TState>(StatusKey key, LedgerEntry candidate, TState state,
+        Func<TState, long?, CancellationToken, Task<PublishResult>> post, CancellationToken ct)
     {
-        var slash = key.Repository.IndexOf('/', StringComparison.Ordinal);
-        var revision = new GitHubRevision(key.Host, key.Repository[..slash], key.Repository[(slash + 1)..], key.Sha);
-        // Each post runs under the request budget, as an event's would, so it ends well inside the claim's lease.
         using var deadline = new CancellationTokenSource(options.Budget.Total, time);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         try
         {
-            return await slots.ApplyAsync(key, candidate, (publisher, revision, candidate.Status), Post, budget.Token).ConfigureAwait(false);
+            return await slots.ApplyAsync(key, candidate, state, post, budget.Token).ConfigureAwait(false);
         }
         catch (UpstreamException ex)
         {
@@ -215,8 +217,12 @@ public sealed class RepairSweep(
         }
     }
 
-    private static readonly Func<(IStatusPublisher Publisher, GitHubRevision Revision, CommitStatus Status), long?, CancellationToken, Task<PublishResult>> Post =
-        static (x, _, token) => x.Publisher.PublishAsync(x.Revision, x.Status, token);
+    /// <summary>The commit a slot belongs to (its key holds host, "owner/repo" and sha).</summary>
+    private static GitHubRevision RevisionOf(StatusKey key)
+    {
+        var slash = key.Repository.IndexOf('/', StringComparison.Ordinal);
+        return new GitHubRevision(key.Host, key.Repository[..slash], key.Repository[(slash + 1)..], key.Sha);
+    }
 
     private sealed record Answer(ExecutionDetails? Details, bool NotFound, string? Problem);
 
@@ -226,31 +232,13 @@ public sealed class RepairSweep(
     /// Finishes a check run left in progress: the run this execution's events opened (its id is in the row) gets the
     /// execution's conclusion, or <c>timed_out</c> when CodePipeline no longer knows the execution.
     /// </summary>
-    private async Task<SlotResult> ApplyRunAsync(StatusKey key, LedgerEntry candidate, ExecutionRef x, string? executionStatus, DateTimeOffset now, CancellationToken ct)
+    private Task<SlotResult> ApplyRunAsync(StatusKey key, LedgerEntry candidate, ExecutionRef x, string? executionStatus, DateTimeOffset now, CancellationToken ct)
     {
-        var slash = key.Repository.IndexOf('/', StringComparison.Ordinal);
-        var revision = new GitHubRevision(key.Host, key.Repository[..slash], key.Repository[(slash + 1)..], key.Sha);
         var conclusion = executionStatus is null ? "timed_out" : CheckRunComposer.Map(EventState(executionStatus))?.Conclusion ?? "neutral";
         var title = candidate.Status.Description;
         var run = new CheckRun(candidate.Status.Context, CheckRunComposer.ExternalId(x), "completed", conclusion, title,
             $"**{title}**\n\nRead from CodePipeline by the bridge's repair sweep: the event that reports this result never arrived.\n",
             candidate.Status.TargetUrl, candidate.ExecutionStart, now);
-        using var deadline = new CancellationTokenSource(options.Budget.Total, time);
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
-        try
-        {
-            return await slots.ApplyAsync(key, candidate, (checks!, revision, run), PostRun, budget.Token).ConfigureAwait(false);
-        }
-        catch (UpstreamException ex)
-        {
-            return new SlotResult(Outcomes.Of(ex.Kind), ex.Message, ex.RetryAfter);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return new SlotResult(Outcome.Retry, "the request budget ran out before the check run was finished");
-        }
+        return ApplyWithinBudgetAsync(key, candidate, (checks!, RevisionOf(key), run), RevisionWriter.PostRun, ct);
     }
-
-    private static readonly Func<(ICheckRunPublisher Publisher, GitHubRevision Revision, CheckRun Run), long?, CancellationToken, Task<PublishResult>> PostRun =
-        static (x, runId, token) => x.Publisher.PublishAsync(x.Revision, x.Run, runId, token);
 }
