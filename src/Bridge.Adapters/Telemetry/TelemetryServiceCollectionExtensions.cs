@@ -13,7 +13,8 @@ namespace Bridge.Adapters.Telemetry;
 /// OpenTelemetry for both hosts: the bridge's own source and meter, HttpClient's spans and metrics (every upstream is
 /// HTTP), exported to Application Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set (Entra ID auth with the
 /// bridge's identity: the component has local auth disabled) and over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
-/// Neither set: nothing is exported (tests, the sandbox, a laptop). HttpClient's spans carry the URL with the query
+/// Neither set: no OpenTelemetry provider is registered, so nothing is recorded (tests, the sandbox, a laptop); the
+/// bridge's source and meter still serve any listener. HttpClient's spans carry the URL with the query
 /// redacted and no headers.
 /// </summary>
 public static class TelemetryServiceCollectionExtensions
@@ -23,12 +24,18 @@ public static class TelemetryServiceCollectionExtensions
     public static IServiceCollection AddBridgeTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         if (!services.FirstTime<BridgeTelemetryMark>()) return services;
+        var appInsights = !string.IsNullOrEmpty(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
+        var otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        // Nowhere to export: no provider at all. A provider would still record every span (HttpClient's included) and
+        // aggregate every measurement for nobody, about 3 KB and a tenth of the CPU of an event (BENCHMARKS.md).
+        if (!appInsights && !otlp) return services;
+
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(ServiceName))
             .WithTracing(t => t.AddSource(BridgeTelemetry.Name).AddHttpClientInstrumentation())
             .WithMetrics(m => m.AddMeter(BridgeTelemetry.Name).AddHttpClientInstrumentation());
 
-        if (!string.IsNullOrEmpty(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+        if (appInsights)
         {
             services.AddAzureCredential();
             otel.UseAzureMonitorExporter();
@@ -38,8 +45,7 @@ public static class TelemetryServiceCollectionExtensions
                 o.Credential = credential;
             });
         }
-        if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            otel.UseOtlpExporter();
+        if (otlp) otel.UseOtlpExporter();
         return services;
     }
 
