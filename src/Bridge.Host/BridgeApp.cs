@@ -39,21 +39,23 @@ public static class BridgeApp
             }
         });
         var keyHash = new Lazy<byte[]>(() => BridgeHttp.KeyHash(app.Services.GetRequiredService<IOptions<BridgeOptions>>().Value.FunctionKey!));
-        app.MapPost("/api/codepipeline-events", async (HttpContext context, PipelineEventHandler handler) =>
+        // Plain RequestDelegates: minimal APIs' RequestDelegateFactory would compile an expression tree per route at start-up,
+        // which a new instance pays for before its first answer (BENCHMARKS.md, Cold start).
+        app.MapPost("/api/codepipeline-events", async context =>
         {
             if (await RefusedAsync(context, keyHash.Value)) return;
-            await BridgeHttp.HandleEventAsync(context, handler);
+            await BridgeHttp.HandleEventAsync(context, context.RequestServices.GetRequiredService<PipelineEventHandler>());
         });
         // No function key: GitHub sends none. The signature over the body is checked before anything else.
-        app.MapPost("/api/github-webhooks", (HttpContext context, GitHubWebhookHandler handler) => BridgeHttp.HandleWebhookAsync(context, handler));
-        app.MapGet("/api/health", async (HttpContext context, DeepHealthCheck deep) =>
+        app.MapPost("/api/github-webhooks", context => BridgeHttp.HandleWebhookAsync(context, context.RequestServices.GetRequiredService<GitHubWebhookHandler>()));
+        app.MapGet("/api/health", async context =>
         {
             if (context.Request.Query["deep"] != "true") await BridgeHttp.WriteHealthAsync(context.Response);
-            else if (!await RefusedAsync(context, keyHash.Value)) await BridgeHttp.WriteDeepHealthAsync(context.Response, deep, context.RequestAborted);
+            else if (!await RefusedAsync(context, keyHash.Value)) await BridgeHttp.WriteDeepHealthAsync(context.Response, context.RequestServices.GetRequiredService<DeepHealthCheck>(), context.RequestAborted);
         });
-        app.MapGet("/api/health/deep", async (HttpContext context, DeepHealthCheck deep) =>
+        app.MapGet("/api/health/deep", async context =>
         {
-            if (!await RefusedAsync(context, keyHash.Value)) await BridgeHttp.WriteDeepHealthAsync(context.Response, deep, context.RequestAborted);
+            if (!await RefusedAsync(context, keyHash.Value)) await BridgeHttp.WriteDeepHealthAsync(context.Response, context.RequestServices.GetRequiredService<DeepHealthCheck>(), context.RequestAborted);
         });
         return app;
     }
