@@ -148,8 +148,15 @@ public static class BridgeHttp
     }
 
     /// <summary>Constant-time comparison of the presented key with the configured one, hashed once at start-up (hashing equalises lengths).</summary>
-    public static bool KeyMatches(string? presented, byte[] expectedHash) =>
-        presented is not null && CryptographicOperations.FixedTimeEquals(KeyHash(presented), expectedHash);
+    public static bool KeyMatches(string? presented, byte[] expectedHash)
+    {
+        if (presented is null) return false;
+        // Hashed on the stack: a key is short, and every event pays for this check.
+        var bytes = Encoding.UTF8.GetByteCount(presented) <= 512 ? stackalloc byte[512] : new byte[Encoding.UTF8.GetByteCount(presented)];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(presented, bytes)], hash);
+        return CryptographicOperations.FixedTimeEquals(hash, expectedHash);
+    }
 
     public static byte[] KeyHash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
@@ -190,8 +197,18 @@ public static class BridgeHttp
                 Json.ProblemBody);
         }
         response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(response.Body, new ResultBody(
-            e?.Id, e?.Pipeline, e?.ExecutionId, e?.State, result.Outcome.Word(), result.Detail, revisions), Json.ResultBody);
+        return WriteJsonAsync(response, new ResultBody(e?.Id, e?.Pipeline, e?.ExecutionId, e?.State, result.Outcome.Word(), result.Detail, revisions), Json.ResultBody);
+    }
+
+    /// <summary>
+    /// Written straight into the response's pipe and flushed once: every event is answered this way, and the stream
+    /// overload of the serializer would add its own buffering and async state on top.
+    /// </summary>
+    private static async Task WriteJsonAsync<T>(HttpResponse response, T body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        using (var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = Json.Options.Encoder }))
+            JsonSerializer.Serialize(writer, body, type);
+        await response.BodyWriter.FlushAsync().ConfigureAwait(false);
     }
 
     public static Task WriteProblemAsync(HttpResponse response, int status, string title, string detail, string? outcome = null)
