@@ -32,7 +32,7 @@ public abstract class Fault
     /// Applies the fault. Returns true when the request has been dealt with and normal processing must not run.
     /// <paramref name="cancellationToken"/> fires when the client goes away or the server stops.
     /// </summary>
-    internal abstract ValueTask<bool> ApplyAsync(HttpContext context, TimeProvider time, CancellationToken cancellationToken);
+    internal abstract ValueTask<bool> ApplyAsync(HttpContext context, LoopbackServer server, CancellationToken cancellationToken);
 }
 
 /// <summary>A fixed HTTP answer.</summary>
@@ -61,7 +61,7 @@ public sealed class CannedResponseFault : Fault
     public CannedResponseFault WithHeader(string name, string value) =>
         new(StatusCode, Body, ContentType, [.. Headers, new(name, value)]);
 
-    internal override async ValueTask<bool> ApplyAsync(HttpContext context, TimeProvider time, CancellationToken cancellationToken)
+    internal override async ValueTask<bool> ApplyAsync(HttpContext context, LoopbackServer server, CancellationToken cancellationToken)
     {
         var response = context.Response;
         response.StatusCode = StatusCode;
@@ -84,7 +84,7 @@ public sealed class ConnectionResetFault : Fault
     {
     }
 
-    internal override ValueTask<bool> ApplyAsync(HttpContext context, TimeProvider time, CancellationToken cancellationToken)
+    internal override ValueTask<bool> ApplyAsync(HttpContext context, LoopbackServer server, CancellationToken cancellationToken)
     {
         context.Abort();
         return ValueTask.FromResult(true);
@@ -104,11 +104,12 @@ public sealed class DelayFault : Fault
 
     public TimeSpan Duration { get; }
 
-    internal override async ValueTask<bool> ApplyAsync(HttpContext context, TimeProvider time, CancellationToken cancellationToken)
+    internal override async ValueTask<bool> ApplyAsync(HttpContext context, LoopbackServer server, CancellationToken cancellationToken)
     {
         // This is the fake service being slow, not a test sleeping: the client's timeout is what is under test.
-        // On the server's clock: a test that shares a fake clock with the client advances both together.
-        await Task.Delay(Duration, time, cancellationToken).ConfigureAwait(false);
+        // On the server's clock: a test that shares a fake clock with the client advances both together, once
+        // LoopbackServer.WhenHeldAsync says the request is being held.
+        await server.HoldAsync(Duration, cancellationToken).ConfigureAwait(false);
         return false;
     }
 

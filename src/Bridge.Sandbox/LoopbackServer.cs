@@ -26,8 +26,10 @@ public abstract class LoopbackServer : IAsyncDisposable
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<Fault> _faults = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly List<(int Count, TaskCompletionSource Reached)> _holdWaiters = [];
     private volatile Fault? _standingFault;
     private int _requestCount;
+    private int _held;
     private WebApplication? _app;
     private Uri? _baseAddress;
 
@@ -88,6 +90,54 @@ public abstract class LoopbackServer : IAsyncDisposable
     {
         _faults.Clear();
         _standingFault = null;
+    }
+
+    /// <summary>Requests held by a delay so far (a <see cref="DelayFault"/>, a fake's slow answer), since the server started.</summary>
+    public int HeldCount
+    {
+        get
+        {
+            lock (_holdWaiters) return _held;
+        }
+    }
+
+    /// <summary>
+    /// Completes once <paramref name="count"/> requests in all have been held by a delay. A test on a fake clock waits for
+    /// this, then advances the clock: the held request's timer is already set by then, so the advance releases it. No
+    /// test has to sleep on the wall clock to let a request arrive.
+    /// </summary>
+    public Task WhenHeldAsync(int count)
+    {
+        lock (_holdWaiters)
+        {
+            if (_held >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _holdWaiters.Add((count, reached));
+            return reached.Task;
+        }
+    }
+
+    /// <summary>Holds a request for <paramref name="delay"/> on the server's clock; ends early when the client goes away or the server stops.</summary>
+    protected internal async Task HoldAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        // The timer is set before the hold is announced, so a clock advanced on the announcement releases it.
+        var held = Task.Delay(delay, Time, stopping.Token);
+        lock (_holdWaiters)
+        {
+            _held++;
+            foreach (var waiter in _holdWaiters.Where(w => w.Count <= _held).ToList())
+            {
+                _holdWaiters.Remove(waiter);
+                waiter.Reached.TrySetResult();
+            }
+        }
+
+        await held.ConfigureAwait(false);
     }
 
     /// <summary>A handler that trusts exactly this fake's certificate (see <see cref="SelfSignedCertificate.CreateTrustingHandler"/>), or a plain one for HTTP.</summary>
@@ -192,7 +242,7 @@ public abstract class LoopbackServer : IAsyncDisposable
             if (AcceptsFaults(context.Request) && NextFault() is { } fault)
             {
                 using var faultCancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
-                if (await fault.ApplyAsync(context, Time, faultCancellation.Token).ConfigureAwait(false))
+                if (await fault.ApplyAsync(context, this, faultCancellation.Token).ConfigureAwait(false))
                 {
                     return;
                 }

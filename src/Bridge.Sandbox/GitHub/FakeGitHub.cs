@@ -254,7 +254,7 @@ public sealed partial class FakeGitHub : LoopbackServer
         // The status exists from here on, whatever becomes of the answer.
         if (CreateAnswerDelay is { } slow)
         {
-            await Task.Delay(slow, Time, request.Response.HttpContext.RequestAborted).ConfigureAwait(false);
+            await HoldAsync(slow, request.Response.HttpContext.RequestAborted).ConfigureAwait(false);
         }
 
         _rateLimit.Consume().WriteHeaders(request.Response);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bridge.Tests.Support;
 
@@ -42,9 +43,12 @@ public sealed class BridgeHarness : IAsyncDisposable
 {
     private readonly LoopbackBridge _bridge;
 
-    private BridgeHarness(LoopbackBridge bridge)
+    private readonly TimeProvider _clock;
+
+    private BridgeHarness(LoopbackBridge bridge, TimeProvider clock)
     {
         _bridge = bridge;
+        _clock = clock;
         Client = new HttpClient(new RetryAfterOnEvery5xx { InnerHandler = new SocketsHttpHandler() })
         {
             BaseAddress = bridge.Address,
@@ -102,7 +106,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         // resilience pipelines waiting, on that clock, for ever (GitHubAppTests hung once in CI).
         bridge.Settings["Repair:Enabled"] = "false";
         foreach (var (k, v) in options.Settings) bridge.Settings[k] = v;
-        return new BridgeHarness(await LoopbackBridge.StartAsync(bridge));
+        return new BridgeHarness(await LoopbackBridge.StartAsync(bridge), options.UpstreamClock);
     }
 
     /// <summary>Adds the executions of samples/executions.json to the fake CodePipeline.</summary>
@@ -130,7 +134,12 @@ public sealed class BridgeHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _bridge.DisposeAsync();
+        var stopping = _bridge.DisposeAsync().AsTask();
+        // On a fake clock, stopping can wait on that clock: Polly's registry waits for executions still in flight (a
+        // timeout, a backoff) in steps of the pipeline's own clock. Nothing moves it after the test, so move it here.
+        if (_clock is FakeTimeProvider clock)
+            await FakeClockRequests.RunOutAsync(clock, stopping);
+        await stopping;
     }
 }
 

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Bridge.Core.Handling;
 using Bridge.Sandbox;
 using Bridge.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Bridge.Tests.Adapters.GitHub;
 
@@ -52,10 +55,35 @@ public sealed class GitHubFaultTests : IAsyncLifetime
     [Fact]
     public async Task A_slow_answer_is_cut_off_and_retried()
     {
-        _h.GitHub.EnqueueFault(Fault.Delay(TimeSpan.FromSeconds(10)));
-        Assert.Equal(HttpStatusCode.OK, (await Post()).StatusCode);
-        Assert.Single(_h.GitHub.Statuses);
+        // On a fake clock shared by the fake and the bridge: the attempt's timeout fires when the clock says so.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var h = await StartOn(clock);
+        h.GitHub.EnqueueFault(Fault.Delay(TimeSpan.FromSeconds(10)));
+        var post = h.PostAsync(TestEvents.Pipeline("SUCCEEDED", pipeline: "worker", trigger: TestEvents.GitTrigger(Sha)));
+        try
+        {
+            await h.GitHub.WhenHeldAsync(1).WaitAsync(Guard);
+            clock.Advance(RequestBudget.Default.Attempt);
+
+            var response = await post.WaitAsync(Guard);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Single(h.GitHub.Statuses);
+            Assert.Equal(1, h.GitHub.HeldCount); // the one slow answer, cut off after one attempt's time; the second try was not held
+        }
+        finally
+        {
+            await FakeClockRequests.RunOutAsync(clock, post);
+        }
     }
+
+    /// <summary>How long a test waits for what the fake clock should release at once: only a hang reaches it.</summary>
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
+
+    private static Task<BridgeHarness> StartOn(FakeTimeProvider clock) => BridgeHarness.StartAsync(o =>
+    {
+        o.UpstreamClock = clock;
+        o.Services = s => s.AddSingleton<TimeProvider>(clock);
+    });
 
     [Fact]
     public async Task A_429_with_retry_after_goes_back_to_EventBridge_and_GitHub_is_left_alone_meanwhile()
@@ -159,13 +187,24 @@ public sealed class GitHubFaultTests : IAsyncLifetime
     {
         var shas = Enumerable.Range(0, 6).Select(i => $"{i:x}".PadLeft(40, 'a')).ToArray();
         var revisions = shas.Select((s, i) => SeededRevision.GitHubV1("octo-org", $"repo{i}", s)).ToArray();
-        _h.CodePipeline.AddExecution("fanout", "e0000000-0000-4000-8000-000000000001", "InProgress", revisions);
-        _h.GitHub.SetFault(Fault.Delay(TimeSpan.FromMilliseconds(300)));
-        var response = await _h.PostAsync(TestEvents.Pipeline("SUCCEEDED", pipeline: "fanout", executionId: "e0000000-0000-4000-8000-000000000001"));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var arrivals = _h.GitHub.Requests.Select(r => r.Time).Order().ToArray();
-        Assert.Equal(6, arrivals.Length);
-        // Sequential posting would spread arrivals over 5 × 300 ms; concurrent posting sends them together.
-        Assert.True(arrivals[^1] - arrivals[0] < TimeSpan.FromMilliseconds(300), $"spread {(arrivals[^1] - arrivals[0]).TotalMilliseconds} ms");
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var h = await StartOn(clock);
+        h.CodePipeline.AddExecution("fanout", "e0000000-0000-4000-8000-000000000001", "InProgress", revisions);
+        h.GitHub.SetFault(Fault.Delay(TimeSpan.FromMilliseconds(300)));
+        var post = h.PostAsync(TestEvents.Pipeline("SUCCEEDED", pipeline: "fanout", executionId: "e0000000-0000-4000-8000-000000000001"));
+        try
+        {
+            // All six are held by the slow GitHub at the same moment of the fake clock: sequential posting would hold
+            // one at a time (the next one only after the clock moved), so this would never complete.
+            await h.GitHub.WhenHeldAsync(6).WaitAsync(Guard);
+            clock.Advance(TimeSpan.FromMilliseconds(300));
+            var response = await post.WaitAsync(Guard);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(6, h.GitHub.Statuses.Count);
+        }
+        finally
+        {
+            await FakeClockRequests.RunOutAsync(clock, post);
+        }
     }
 }

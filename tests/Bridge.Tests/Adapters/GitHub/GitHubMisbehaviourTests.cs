@@ -104,15 +104,38 @@ public sealed class GitHubMisbehaviourTests : IAsyncLifetime
     [Fact]
     public async Task A_slow_GitHub_gets_at_most_one_status_per_delivery()
     {
-        _h.GitHub.CreateAnswerDelay = TimeSpan.FromSeconds(2);
+        // On a fake clock shared by the fake and the bridge: each held answer is released by moving the clock past
+        // the attempt's timeout, never by waiting on the wall clock.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var h = await BridgeHarness.StartAsync(o =>
+        {
+            o.UpstreamClock = clock;
+            o.Services = s => s.AddSingleton<TimeProvider>(clock);
+        });
+        h.GitHub.CreateAnswerDelay = TimeSpan.FromSeconds(2);
         for (var delivery = 1; delivery <= 3; delivery++)
         {
-            var response = await Post();
-            var created = _h.GitHub.For("octo-org/worker", Sha, Context).Count;
+            var post = h.PostAsync(TestEvents.Pipeline("SUCCEEDED", pipeline: "worker", trigger: TestEvents.GitTrigger(Sha)));
+            HttpResponseMessage response;
+            try
+            {
+                var held = h.GitHub.WhenHeldAsync(h.GitHub.HeldCount + 1);
+                // A delivery that reaches the create is held there: cut it off. One that does not (already posted) just answers.
+                if (await Task.WhenAny(post, held).WaitAsync(TimeSpan.FromSeconds(30)) == held)
+                    clock.Advance(Bridge.Core.Handling.RequestBudget.Default.Attempt);
+                response = await post.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            finally
+            {
+                await FakeClockRequests.RunOutAsync(clock, post);
+            }
+
+            var created = h.GitHub.For("octo-org/worker", Sha, Context).Count;
             Assert.True(created <= 1, $"delivery {delivery}: {created} statuses created, answer {await Describe(response)}");
         }
 
-        Assert.Single(_h.GitHub.Statuses);
+        Assert.Single(h.GitHub.Statuses);
+        Assert.True(h.GitHub.HeldCount >= 1, "the slow answer was never reached");
     }
 
     // Row 5: a renamed repository: the redirect on the same host is followed with the credential, POST staying POST.
