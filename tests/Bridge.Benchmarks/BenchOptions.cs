@@ -8,6 +8,7 @@ internal sealed class BenchOptions
     public int Executions { get; private set; } = 500;
     public int Repos { get; private set; } = 50;
     public int WarmupExecutions { get; private set; } = 2000;
+    public int SettleRounds { get; private set; } = 30;
     public int Concurrency { get; private set; } = 16;
     public int Connections { get; private set; } = 32;
     public int Seed { get; private set; } = 20261126;
@@ -28,6 +29,7 @@ internal sealed class BenchOptions
     public int ColdStarts { get; private set; }
     public string? PublishDir { get; private set; }
     public int WorkerColdStarts { get; private set; }
+    public string? ProcessDir { get; private set; }
     public Dictionary<string, string> ChildEnvironment { get; } = new(StringComparer.Ordinal);
 
     public const string Usage = """
@@ -38,6 +40,8 @@ internal sealed class BenchOptions
           --executions N      executions in the measured day (default 500)
           --repos N           repositories, one pipeline each (default 50)
           --warmup N          executions of the warm-up pass, on other repositories (default 2000; 0 = none)
+          --settle N          after the warm-up, at most N rounds of 300 executions with a pause before each, until two
+                              rounds in a row JIT-compile ≤ 2 methods each (the steady state of a long-running host; default 30; 0 = none)
           --concurrency N     requests in flight from the client (default 16)
           --connections N     client MaxConnectionsPerServer (default 32)
           --seed N            seed of the workload generator (default 20261126)
@@ -55,6 +59,11 @@ internal sealed class BenchOptions
           --wait-idle S       before the measured phase, wait up to S seconds for the machine to be idle (default 0)
           --alloc-profile     also print the measured day's and the replay's allocations by type (sampled GC allocation
                               ticks, whole process; costs some CPU, so not for timing runs)
+
+        The bridge in its own process: the day (same options) against the published host started as a child process,
+        its own CPU, allocations and peak working set read inside it (a startup hook), the fakes and the client left out.
+
+          --process DIR       the dotnet publish output of src/Bridge.Host; --env K=V applies to the child too
 
         Cold start (instead of the day): the published host started N times as a child process against the fakes.
 
@@ -85,6 +94,7 @@ internal sealed class BenchOptions
                 case "--executions": o.Executions = Int(1); break;
                 case "--repos": o.Repos = Int(1); break;
                 case "--warmup": o.WarmupExecutions = Int(0); break;
+                case "--settle": o.SettleRounds = Int(0); break;
                 case "--concurrency": o.Concurrency = Int(1); break;
                 case "--connections": o.Connections = Int(1); break;
                 case "--seed": o.Seed = Int(0); break;
@@ -104,6 +114,7 @@ internal sealed class BenchOptions
                 case "--cold-start": o.ColdStarts = Int(1); break;
                 case "--worker-cold-start": o.WorkerColdStarts = Int(1); break;
                 case "--publish": o.PublishDir = Next(); break;
+                case "--process": o.ProcessDir = Next(); break;
                 case "--env":
                     var pair = Next();
                     var eq = pair.IndexOf('=', StringComparison.Ordinal);
@@ -126,6 +137,7 @@ internal sealed class BenchOptions
             $"--executions {Executions}", $"--repos {Repos}", $"--concurrency {Concurrency}",
         };
         if (WarmupExecutions != 2000) parts.Add($"--warmup {WarmupExecutions}");
+        if (SettleRounds != 30) parts.Add($"--settle {SettleRounds}");
         if (Connections != 32) parts.Add($"--connections {Connections}");
         if (Seed != 20261126) parts.Add($"--seed {Seed}");
         if (Rate > 0) parts.Add($"--rate {Rate}");

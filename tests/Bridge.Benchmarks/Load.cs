@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime;
 
 namespace Bridge.Benchmarks;
 
@@ -20,7 +21,8 @@ internal sealed record Latency(double P50, double P90, double P99, double Max, d
 /// <summary>What one phase measured: client-side latency, answers, and the process's CPU, allocations and GCs over it.</summary>
 internal sealed record PhaseResult(
     string Name, int Requests, TimeSpan Wall, Latency Latency, IReadOnlyDictionary<int, int> StatusCodes, int Failures,
-    TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2, long PeakWorkingSet, long PeakManagedHeap, double? OtherCores)
+    TimeSpan Cpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2, long PeakWorkingSet, long PeakManagedHeap, double? OtherCores,
+    long JitMethods, TimeSpan JitTime)
 {
     /// <summary>Cores this process kept busy on average over the phase.</summary>
     public double OwnCores => Cpu.TotalSeconds / Wall.TotalSeconds;
@@ -227,6 +229,8 @@ internal sealed class PhaseMeter : IDisposable
     private readonly long _allocated = GC.GetTotalAllocatedBytes(precise: true);
     private readonly TimeSpan _cpu = Process.GetCurrentProcess().TotalProcessorTime;
     private readonly double? _machine = MachineCpu.BusySeconds();
+    private readonly long _jitMethods = JitInfo.GetCompiledMethodCount();
+    private readonly TimeSpan _jitTime = JitInfo.GetCompilationTime();
     private readonly Stopwatch _wall = Stopwatch.StartNew();
 
     public PhaseResult Finish(string name, int count, long[] latencies, int[] codes, int failures)
@@ -239,7 +243,8 @@ internal sealed class PhaseMeter : IDisposable
         return new PhaseResult(name, count, _wall.Elapsed, Latency.Of(latencies),
             codes.Where(c => c != 0).GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count()), failures,
             cpuUsed, bytes, GC.CollectionCount(0) - _gcs.Gen0, GC.CollectionCount(1) - _gcs.Gen1, GC.CollectionCount(2) - _gcs.Gen2, peakWs, peakHeap,
-            machineUsed is { } m ? Math.Max(0, (m - cpuUsed.TotalSeconds) / _wall.Elapsed.TotalSeconds) : null);
+            machineUsed is { } m ? Math.Max(0, (m - cpuUsed.TotalSeconds) / _wall.Elapsed.TotalSeconds) : null,
+            JitInfo.GetCompiledMethodCount() - _jitMethods, JitInfo.GetCompilationTime() - _jitTime);
     }
 
     public void Dispose() => _sampler.Dispose();

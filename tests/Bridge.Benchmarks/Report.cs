@@ -19,6 +19,7 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public PhaseResult? Warm { get; init; }
+    public IReadOnlyList<PhaseResult> Settle { get; init; } = [];
     public required PhaseResult Measured { get; init; }
     public PhaseResult? Replay { get; init; }
     public PhaseResult? Health { get; init; }
@@ -69,6 +70,7 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
         yield return ("throughput", $"{m.PerSecond:N0} events/s", $"≥ {TargetEventsPerSecond:N0}/s", m.PerSecond >= TargetEventsPerSecond);
         yield return ("latency p50 / p90", $"{m.Latency.P50:N2} / {m.Latency.P90:N2} ms", "", null);
         yield return ("latency p99", $"{m.Latency.P99:N2} ms", $"≤ {TargetP99Ms:N0} ms", m.Latency.P99 <= TargetP99Ms);
+        yield return ("JIT during the phase", $"{m.JitMethods:N0} methods compiled, {m.JitTime.TotalMilliseconds:N0} ms", "", null);
         yield return ("latency max / mean", $"{m.Latency.Max:N2} / {m.Latency.Mean:N2} ms", "", null);
         yield return ("GitHub POSTs", $"{GitHubRequests:N0} ({GitHubRequests / (double)Math.Max(1, Events):N2} per event)", "", null);
         yield return ("POSTs per distinct status", $"{PostsPerDistinct:N3} ({GitHubRequests:N0} POSTs / {DistinctCombos:N0} distinct statuses; {RepostedCombos:N0} sent twice)", $"≤ {TargetPostsPerDistinct:N0}", PostsPass && PostsPerDistinct <= TargetPostsPerDistinct);
@@ -111,6 +113,8 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
         w.WriteLine($"  client       {o.Concurrency} requests in flight, {o.Connections} connections; latency measured client-side, fakes on loopback included");
         if (Warm is { } warm)
             w.WriteLine($"  warm-up      {warm.Requests:N0} events ({warmup.Executions.Count} executions on other repositories), excluded; {warm.Non2xx} non-2xx; STS calls during warm-up: {StsDuringWarmup} (credentials cached for an hour after)");
+        if (Settle.Count > 0)
+            w.WriteLine($"  settle       {Settle.Count} rounds of 300 executions, excluded; methods JIT-compiled per round: {string.Join(", ", Settle.Select(r => r.JitMethods))}");
         if (IdleWait is { } idle)
             w.WriteLine($"  idle wait    {(idle.Idle ? "machine idle" : "machine still busy")} after {idle.Waited.TotalSeconds:N0} s");
         if (Measured.OtherCores is > 0.1)
@@ -185,6 +189,8 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
             ["peakWorkingSetMb"] = Math.Round(Mb(p.PeakWorkingSet), 1),
             ["ownCores"] = Math.Round(p.OwnCores, 3),
             ["otherProcessesCores"] = p.OtherCores is { } other ? Math.Round(other, 3) : null,
+            ["jitMethods"] = p.JitMethods,
+            ["jitMs"] = Math.Round(p.JitTime.TotalMilliseconds, 1),
         };
         var targets = new JsonObject();
         foreach (var (name, value, target, pass) in Rows().Where(r => r.Pass is not null))
@@ -264,6 +270,7 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
             root["replay"] = phase;
         }
         if (Warm is { } warm) root["warmup"] = Phase(warm);
+        if (Settle.Count > 0) root["settle"] = new JsonArray(Settle.Select(p => (JsonNode)Phase(p)).ToArray());
         if (AtRate is { } atRate)
         {
             var phase = Phase(atRate);

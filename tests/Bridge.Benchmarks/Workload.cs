@@ -230,6 +230,32 @@ internal sealed class Expectation
         _ => "error",
     };
 
+    /// <summary>For every slot, GitHub must show the terminal state of the newest execution that built that commit; what does not.</summary>
+    public List<string> WrongOn(FakeGitHub github)
+    {
+        var wrong = new List<string>();
+        foreach (var (_, x) in Final)
+        {
+            var shown = github.Latest(x.FullName, x.Sha, x.Context);
+            var want = Wire(x.Terminal);
+            if (shown is null) wrong.Add($"{x.FullName}@{x.Sha[..7]} [{x.Context}]: nothing posted, expected {want} of {x.Id}");
+            else if (shown.State != want || ExecutionOf(shown.TargetUrl) != x.Id)
+                wrong.Add($"{x.FullName}@{x.Sha[..7]} [{x.Context}]: shows {shown.State} of {ExecutionOf(shown.TargetUrl)}, expected {want} of {x.Id}");
+        }
+        return wrong;
+    }
+
+    /// <summary>The execution id in a status's console link.</summary>
+    public static string ExecutionOf(string? targetUrl)
+    {
+        if (targetUrl is null) return "?";
+        var from = targetUrl.IndexOf("/executions/", StringComparison.Ordinal);
+        if (from < 0) return "?";
+        from += "/executions/".Length;
+        var to = targetUrl.IndexOf('/', from);
+        return to < 0 ? targetUrl[from..] : targetUrl[from..to];
+    }
+
     public static Expectation Of(Workload w)
     {
         var last = new Dictionary<SlotKey, EventSpec>();
