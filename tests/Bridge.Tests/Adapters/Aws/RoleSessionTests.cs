@@ -74,8 +74,20 @@ public sealed class RoleSessionTests : IAsyncLifetime
         Assert.Single(h.Sts.Calls);
 
         _clock.Advance(TimeSpan.FromMinutes(58)); // two minutes left: every event needs fresh credentials
-        h.Sts.EnqueueFault(Fault.Delay(TimeSpan.FromMilliseconds(300))); // the refresh is slow enough for all to meet it
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => h.PostAsync(Started($"{200000000000 + i}"))));
+        h.Sts.EnqueueFault(Fault.Delay(TimeSpan.FromMilliseconds(300))); // the refresh is held until the clock moves
+        var posts = Task.WhenAll(Enumerable.Range(0, 8).Select(i => h.PostAsync(Started($"{200000000000 + i}"))));
+        HttpResponseMessage[] responses;
+        try
+        {
+            await h.Sts.WhenHeldAsync(1).WaitAsync(TimeSpan.FromSeconds(30));
+            _clock.Advance(TimeSpan.FromMilliseconds(300));
+            responses = await posts.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await FakeClockRequests.RunOutAsync(_clock, posts);
+        }
+
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(2, h.Sts.Calls.Count);
         Assert.All(h.CodePipeline.Signers.Skip(1), s => Assert.Equal(h.Sts.Calls[1].IssuedAccessKeyId, s.AccessKeyId));
