@@ -52,7 +52,7 @@ public static partial class LedgerServiceCollectionExtensions
         {
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("Bridge.Ledger")
                 .LogWarning("No Ledger:TableServiceUri or Ledger:ConnectionString: the ordering ledger is in memory, right for one instance only.");
-            return new InMemoryStatusLedger();
+            return new InMemoryStatusLedger(sp.GetRequiredService<TimeProvider>(), InMemoryStatusLedger.DefaultRetention);
         }
         return new TableStatusLedger(service.GetTableClient(o.TableName), o.TableProvisioned);
     }
