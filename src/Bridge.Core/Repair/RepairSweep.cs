@@ -130,7 +130,14 @@ public sealed class RepairSweep(
             _ => RepairAction.Failed,
         };
         var word = result.Outcome.Word();
-        if (action == RepairAction.Failed)
+        if (result.Outcome == Outcome.Rejected)
+        {
+            // GitHub refused the status for good (422: the commit is gone, say). Remember that the slot is settled, as
+            // GitHub still shows it (recorded, nothing posted), or every sweep would ask CodePipeline and GitHub again.
+            await ApplyAsync(key, last with { EventTime = candidate.EventTime, Ended = true }, ct).ConfigureAwait(false);
+            RepairLog.Failed(log, x.Pipeline, x.ExecutionId, key.Repository, key.Sha, key.Context, $"{word}: {result.Detail}; not tried again");
+        }
+        else if (action == RepairAction.Failed)
             RepairLog.Failed(log, x.Pipeline, x.ExecutionId, key.Repository, key.Sha, key.Context, $"{word}: {result.Detail}");
         else if (answer.Details is { } ended)
             RepairLog.Repaired(log, x.Pipeline, x.ExecutionId, ended.Status!, key.Repository, key.Sha, key.Context, word, result.Detail ?? "");

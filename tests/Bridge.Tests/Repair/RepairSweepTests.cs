@@ -48,6 +48,32 @@ public sealed class RepairSweepTests
     }
 
     [Fact]
+    public async Task A_slot_GitHub_refuses_for_good_is_not_swept_again()
+    {
+        await using var rig = await RepairRig.StartAsync(RepairRig.NewClock());
+        var started = rig.Clock.GetUtcNow();
+        rig.Execution("web-app", "exec-gone", PipelineExecutionStatus.InProgress, Sha);
+        await rig.StartedAsync("web-app", "exec-gone");
+        rig.Execution("web-app", "exec-gone", PipelineExecutionStatus.Succeeded, Sha);
+        // The commit is gone by the time the repair comes (a force-push): GitHub answers 422 for it from now on.
+        rig.Harness.GitHub.AddNonCommit("octo-org/web-app", Sha);
+
+        RepairReport report;
+        do report = await rig.SweepAsync();
+        while (report.Slots == 0 && rig.Clock.GetUtcNow() - started < TimeSpan.FromHours(1));
+        Assert.Equal(1, report.Count(RepairAction.Failed));
+        var posts = rig.Harness.GitHub.RequestCount;
+
+        // Every later sweep would otherwise ask CodePipeline and GitHub again, an interval apart, for ever.
+        rig.Harness.CodePipeline.ClearRequests();
+        report = await rig.SweepAsync();
+        Assert.Equal(1, report.Count(RepairAction.Skipped));
+        Assert.Equal(0, rig.Calls("exec-gone"));
+        Assert.Equal(posts, rig.Harness.GitHub.RequestCount);
+        Assert.Equal(["pending"], rig.Harness.GitHub.Statuses.Select(s => s.State));
+    }
+
+    [Fact]
     public async Task In_checks_mode_a_lost_terminal_event_finishes_the_run_its_execution_opened()
     {
         using var key = System.Security.Cryptography.RSA.Create(2048);
