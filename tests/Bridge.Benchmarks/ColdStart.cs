@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Bridge.Sandbox;
 
 namespace Bridge.Benchmarks;
@@ -72,17 +70,8 @@ internal static class ColdStart
 
     private static async Task<double> LaunchAsync(string dll, string publish, Dictionary<string, string> env, bool firstIsEvent, byte[] body)
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = publish,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        var port = ChildHost.FreePort();
+        var start = ChildHost.StartInfo(dll, publish, port);
         foreach (var (key, value) in env) start.Environment[key] = value;
 
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -96,22 +85,8 @@ internal static class ColdStart
         process.BeginErrorReadLine();
         try
         {
-            // Poll the port until Kestrel accepts.
-            while (true)
-            {
-                if (process.HasExited) throw new InvalidOperationException($"the host exited ({process.ExitCode}):\n{string.Join('\n', output)}");
-                if (clock.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"the host did not listen within 30 s:\n{string.Join('\n', output)}");
-                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                try
-                {
-                    await socket.ConnectAsync(IPAddress.Loopback, port);
-                    break;
-                }
-                catch (SocketException)
-                {
-                    await Task.Delay(2);
-                }
-            }
+            // Poll the port until Kestrel accepts (every 2 ms: the poll is part of the figure).
+            await ChildHost.WaitUntilListeningAsync(process, port, output, TimeSpan.FromMilliseconds(2));
             using var request = firstIsEvent ? Requests.Event(body) : new HttpRequestMessage(HttpMethod.Get, "api/health");
             using var response = await client.SendAsync(request);
             var answered = clock.Elapsed.TotalMilliseconds;
@@ -125,13 +100,6 @@ internal static class ColdStart
             if (!process.HasExited) process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static double Median(List<double> values)

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Threading.Channels;
 using Bridge.Sandbox;
 
@@ -46,18 +44,8 @@ internal static class ProcessDay
         warmup.Seed(codePipeline);
         day.Seed(codePipeline);
 
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = publish,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        var port = ChildHost.FreePort();
+        var start = ChildHost.StartInfo(dll, publish, port, redirectInput: true);
         var settings = new Dictionary<string, string>
         {
             ["GitHub__ApiBaseUrl"] = github.ApiAddress.ToString(),
@@ -94,7 +82,7 @@ internal static class ProcessDay
         process.BeginErrorReadLine();
         try
         {
-            await WaitForPortAsync(process, port, output);
+            await ChildHost.WaitUntilListeningAsync(process, port, output, TimeSpan.FromMilliseconds(10));
             async Task<Probe> ProbeAsync()
             {
                 await process.StandardInput.WriteLineAsync("probe");
@@ -156,32 +144,5 @@ internal static class ProcessDay
             if (!process.HasExited) process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
-    }
-
-    private static async Task WaitForPortAsync(Process process, int port, System.Collections.Concurrent.ConcurrentQueue<string> output)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            if (process.HasExited) throw new InvalidOperationException($"the host exited ({process.ExitCode}):\n{string.Join('\n', output)}");
-            if (clock.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"the host did not listen within 30 s:\n{string.Join('\n', output)}");
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                await socket.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(10);
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -45,6 +45,19 @@ internal sealed class RepairRig : IAsyncDisposable
         Harness.CodePipeline.AddExecution(new SeededExecution(pipeline, executionId, status,
             [.. shas.Select((sha, i) => SeededRevision.GitHubV1("octo-org", pipeline, sha, name: $"Source{i}"))]));
 
+    /// <summary>
+    /// An execution that started (its STARTED delivered, so its commits show pending) and then ended with
+    /// <paramref name="endedStatus"/>, its terminal event lost. Returns when it started.
+    /// </summary>
+    public async Task<DateTimeOffset> LostTerminalEventAsync(string pipeline, string executionId, string endedStatus, params string[] shas)
+    {
+        var started = Clock.GetUtcNow();
+        Execution(pipeline, executionId, PipelineExecutionStatus.InProgress, shas);
+        await StartedAsync(pipeline, executionId);
+        Execution(pipeline, executionId, endedStatus, shas);
+        return started;
+    }
+
     /// <summary>Delivers STARTED at the clock's time, as EventBridge would; the one event these tests deliver.</summary>
     public async Task StartedAsync(string pipeline, string executionId, System.Text.Json.Nodes.JsonObject? trigger = null)
     {

@@ -51,10 +51,7 @@ public sealed class RepairSweepTests
     public async Task A_slot_GitHub_refuses_for_good_is_not_swept_again()
     {
         await using var rig = await RepairRig.StartAsync(RepairRig.NewClock());
-        var started = rig.Clock.GetUtcNow();
-        rig.Execution("web-app", "exec-gone", PipelineExecutionStatus.InProgress, Sha);
-        await rig.StartedAsync("web-app", "exec-gone");
-        rig.Execution("web-app", "exec-gone", PipelineExecutionStatus.Succeeded, Sha);
+        var started = await rig.LostTerminalEventAsync("web-app", "exec-gone", PipelineExecutionStatus.Succeeded, Sha);
         // The commit is gone by the time the repair comes (a force-push): GitHub answers 422 for it from now on.
         rig.Harness.GitHub.AddNonCommit("octo-org/web-app", Sha);
 
