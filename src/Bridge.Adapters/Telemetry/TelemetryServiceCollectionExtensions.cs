@@ -1,7 +1,9 @@
 using Azure.Core;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using Bridge.Adapters.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -27,7 +29,7 @@ public static class TelemetryServiceCollectionExtensions
         var appInsights = !string.IsNullOrEmpty(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
         var otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         // Nowhere to export: no provider at all. A provider would still record every span (HttpClient's included) and
-        // aggregate every measurement for nobody, about 3 KB and a tenth of the CPU of an event (BENCHMARKS.md).
+        // aggregate every measurement for nobody.
         if (!appInsights && !otlp) return services;
 
         var otel = services.AddOpenTelemetry()
@@ -39,10 +41,18 @@ public static class TelemetryServiceCollectionExtensions
         {
             services.AddAzureCredential();
             otel.UseAzureMonitorExporter();
-            services.AddOptions<AzureMonitorExporterOptions>().Configure<TokenCredential>((o, credential) =>
+            services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section))
+                .Validate(o => o.SamplingRatio is null or (>= 0 and <= 1), "Telemetry:SamplingRatio must be from 0 to 1 (the share of traces kept).")
+                .Validate(o => o.TracesPerSecond is null or >= 0, "Telemetry:TracesPerSecond must be 0 or more.")
+                .ValidateOnStart();
+            services.AddOptions<AzureMonitorExporterOptions>().Configure<TokenCredential, IOptions<TelemetryOptions>>((o, credential, telemetry) =>
             {
                 o.ConnectionString = configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
                 o.Credential = credential;
+                // The exporter keeps at most 5 traces a second unless told otherwise, and a rate wins over a ratio: a ratio
+                // alone clears the rate, or it would never apply.
+                if (telemetry.Value.SamplingRatio is { } ratio) (o.SamplingRatio, o.TracesPerSecond) = ((float)ratio, telemetry.Value.TracesPerSecond);
+                else if (telemetry.Value.TracesPerSecond is { } perSecond) o.TracesPerSecond = perSecond;
             });
         }
         if (otlp) otel.UseOtlpExporter();
