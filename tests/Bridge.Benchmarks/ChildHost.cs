@@ -8,10 +8,14 @@ namespace Bridge.Benchmarks;
 /// <summary>What the runs that start the published host as a child process share: a free port, and waiting for it to listen.</summary>
 internal static class ChildHost
 {
-    /// <summary><c>dotnet DLL --urls http://127.0.0.1:PORT</c> in the publish folder, its output (and input, if asked) redirected.</summary>
+    /// <summary><c>dotnet DLL --urls http://127.0.0.1:PORT</c> (or the apphost, when self-contained) in the publish folder, its output (and input, if asked) redirected.</summary>
     public static ProcessStartInfo StartInfo(string dll, string publish, int port, bool redirectInput = false)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // A self-contained publish (its runtimeconfig names no shared framework) runs through its own apphost.
+        var apphost = Path.Combine(publish, Path.GetFileNameWithoutExtension(dll));
+        var selfContained = File.Exists(apphost)
+            && File.ReadAllText(Path.ChangeExtension(dll, ".runtimeconfig.json")).Contains("includedFrameworks", StringComparison.Ordinal);
+        var start = new ProcessStartInfo(selfContained ? apphost : "dotnet")
         {
             WorkingDirectory = publish,
             RedirectStandardInput = redirectInput,
@@ -19,7 +23,7 @@ internal static class ChildHost
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(dll);
+        if (!selfContained) start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         return start;
