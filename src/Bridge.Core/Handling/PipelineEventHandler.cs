@@ -92,9 +92,11 @@ public sealed class PipelineEventHandler(
         // Without any start time (old events, cache lost), the event's own time is the best estimate available.
         // Account, region and pipeline let the repair sweep ask CodePipeline about a slot whose result never arrives.
         var candidate = new LedgerEntry(e.ExecutionId, startTime ?? e.Time, e.Attempt ?? 0, e.OrderTime, status) { Account = e.Account, Region = e.Region, Pipeline = e.Pipeline };
-        var run = e.Level == EventLevel.Pipeline ? CheckRunComposer.Compose(e, status, startTime, !found.Rollback && options.OfferButtons(e.Pipeline)) : null;
-        // A finished run lists its stages and actions: one ListActionExecutions per terminal event, only where runs are written.
-        if (run is { Conclusion: not null } && actions is not null && _writer.WritesChecks(found.Revisions.GitHub))
+        // A run only where runs are written (its summary is composed text); a finished one lists its stages and actions,
+        // one ListActionExecutions per terminal event.
+        var run = e.Level == EventLevel.Pipeline && _writer.WritesChecks(found.Revisions.GitHub)
+            ? CheckRunComposer.Compose(e, status, startTime, !found.Rollback && options.OfferButtons(e.Pipeline)) : null;
+        if (run is { Conclusion: not null } && actions is not null)
             run = await CheckRunDetails.AddAsync(run, actions, execution, ct).ConfigureAwait(false);
         var result = await PostAsync(e, found.Revisions, candidate, run, ct).ConfigureAwait(false);
 
