@@ -8,7 +8,7 @@ internal sealed class BenchOptions
     public int Executions { get; private set; } = 500;
     public int Repos { get; private set; } = 50;
     public int WarmupExecutions { get; private set; } = 2000;
-    public int SettleRounds { get; private set; } = 30;
+    public int SettleRounds { get; private set; } = 40;
     public int Concurrency { get; private set; } = 16;
     public int Connections { get; private set; } = 32;
     public int Seed { get; private set; } = 20261126;
@@ -40,8 +40,9 @@ internal sealed class BenchOptions
           --executions N      executions in the measured day (default 500)
           --repos N           repositories, one pipeline each (default 50)
           --warmup N          executions of the warm-up pass, on other repositories (default 2000; 0 = none)
-          --settle N          after the warm-up, at most N rounds of 300 executions with a pause before each, until two
-                              rounds in a row JIT-compile ≤ 2 methods each (the steady state of a long-running host; default 30; 0 = none)
+          --settle N          after the warm-up, at most N rounds of 100 executions with a 300 ms pause before each, until
+                              two rounds in a row (with their pauses) JIT-compile ≤ 2 methods each: the steady state of a
+                              long-running host (default 40; 0 = none)
           --concurrency N     requests in flight from the client (default 16)
           --connections N     client MaxConnectionsPerServer (default 32)
           --seed N            seed of the workload generator (default 20261126)
@@ -137,7 +138,7 @@ internal sealed class BenchOptions
             $"--executions {Executions}", $"--repos {Repos}", $"--concurrency {Concurrency}",
         };
         if (WarmupExecutions != 2000) parts.Add($"--warmup {WarmupExecutions}");
-        if (SettleRounds != 30) parts.Add($"--settle {SettleRounds}");
+        if (SettleRounds != 40) parts.Add($"--settle {SettleRounds}");
         if (Connections != 32) parts.Add($"--connections {Connections}");
         if (Seed != 20261126) parts.Add($"--seed {Seed}");
         if (Rate > 0) parts.Add($"--rate {Rate}");

@@ -96,17 +96,12 @@ internal static class ProcessDay
             if (warmup.Events.Count > 0) await Load.RunAsync("warm-up", client, warmup.Events.Count, o.Concurrency, EventsOf(warmup));
 
             // The same settling as the in-process run, on the bridge's own JIT count.
-            var settleJit = new List<long>();
-            for (var round = 0; round < o.SettleRounds; round++)
+            var settleJit = await Settle.RunAsync(o.SettleRounds, async () => (await ProbeAsync()).JitMethods, async round =>
             {
-                var more = Workload.Generate($"settle{round}", 300, 20, o.Seed + 100 + round, o);
+                var more = Settle.Round(round, o);
                 more.Seed(codePipeline);
-                await Task.Delay(TimeSpan.FromMilliseconds(300));
-                var before = await ProbeAsync();
                 await Load.RunAsync($"settle {round + 1}", client, more.Events.Count, o.Concurrency, EventsOf(more));
-                settleJit.Add((await ProbeAsync()).JitMethods - before.JitMethods);
-                if (settleJit.Count >= 2 && settleJit[^1] <= 2 && settleJit[^2] <= 2) break;
-            }
+            });
             github.ClearRequests();
             github.ClearStatuses();
             codePipeline.ClearRequests();
@@ -128,7 +123,7 @@ internal static class ProcessDay
             static string Verdict(bool pass) => pass ? "PASS" : "MISS";
             Console.WriteLine($"Bridge benchmark, the bridge in its own process, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC: {dll}");
             Console.WriteLine($"  workload     {events:N0} events ({o.Executions} executions on {o.Repos} repositories, seed {o.Seed}); {expected.Final.Count} status slots; {o.Concurrency} in flight");
-            Console.WriteLine($"  warm-up      {warmup.Events.Count:N0} events; settle: {settleJit.Count} rounds of 300 executions, methods JIT-compiled per round in the bridge: {string.Join(", ", settleJit)}");
+            Console.WriteLine($"  warm-up      {warmup.Events.Count:N0} events; settle: {settleJit.Count} rounds of {Settle.Executions} executions, methods JIT-compiled in the bridge per round and its pause: {string.Join(", ", settleJit)}");
             Console.WriteLine($"  throughput   {measured.PerSecond:N0} events/s (≥ 3,000: {Verdict(measured.PerSecond >= 3000)}); p50 / p99 {measured.Latency.P50:N2} / {measured.Latency.P99:N2} ms; non-2xx {measured.Non2xx}");
             Console.WriteLine($"  bridge CPU   {cpuPerEvent:N3} ms per event (the bridge's process alone; 2 cores → ≤ {2000 / cpuPerEvent:N0} events/s); JIT during the day: {p1.JitMethods - p0.JitMethods} methods");
             Console.WriteLine($"  allocated    {allocKb:N1} KB per event in the bridge's process (≤ 40: {Verdict(allocKb <= 40)}); GCs gen0/1/2 {p1.Gen0 - p0.Gen0}/{p1.Gen1 - p0.Gen1}/{p1.Gen2 - p0.Gen2}");

@@ -61,23 +61,13 @@ PhaseResult? warm = null;
 if (warmup.Events.Count > 0)
     warm = await Load.RunAsync("warm-up", client, warmup.Events.Count, options.Concurrency, EventsOf(warmup));
 
-// Settle: the tiered JIT recompiles hot code in the background only once no new method has been compiled for 100 ms,
-// and with dynamic PGO it does so twice (an instrumented version, then the final one). Under unbroken load the warm-up
-// never leaves it that pause, so the measured day ran on instrumented code and compiled methods as it went. Rounds of
-// fresh executions with a pause before each, until a round compiles (almost) nothing, reach the steady state a
-// long-running host is in.
-const int SettledJitMethods = 2;
-var settle = new List<PhaseResult>();
-for (var round = 0; round < options.SettleRounds; round++)
+// Settle before measuring: the steady state a long-running host is in (Settle).
+var settle = await Settle.RunAsync(options.SettleRounds, () => Task.FromResult(System.Runtime.JitInfo.GetCompiledMethodCount()), async round =>
 {
-    var more = Workload.Generate($"settle{round}", 300, 20, options.Seed + 100 + round, options);
+    var more = Settle.Round(round, options);
     more.Seed(rig.CodePipeline);
-    await Task.Delay(TimeSpan.FromMilliseconds(300));
-    var settled = await Load.RunAsync($"settle {round + 1}", client, more.Events.Count, options.Concurrency, EventsOf(more));
-    settle.Add(settled);
-    // Two quiet rounds in a row: one alone can fall in the pause before a batch of recompilations.
-    if (settled.JitMethods <= SettledJitMethods && settle.Count >= 2 && settle[^2].JitMethods <= SettledJitMethods) break;
-}
+    await Load.RunAsync($"settle {round + 1}", client, more.Events.Count, options.Concurrency, EventsOf(more));
+});
 var stsDuringWarmup = rig.Sts.RequestCount;
 rig.ResetUpstreams();
 GC.Collect();

@@ -19,7 +19,7 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public PhaseResult? Warm { get; init; }
-    public IReadOnlyList<PhaseResult> Settle { get; init; } = [];
+    public IReadOnlyList<long> Settle { get; init; } = [];
     public required PhaseResult Measured { get; init; }
     public PhaseResult? Replay { get; init; }
     public PhaseResult? Health { get; init; }
@@ -114,7 +114,7 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
         if (Warm is { } warm)
             w.WriteLine($"  warm-up      {warm.Requests:N0} events ({warmup.Executions.Count} executions on other repositories), excluded; {warm.Non2xx} non-2xx; STS calls during warm-up: {StsDuringWarmup} (credentials cached for an hour after)");
         if (Settle.Count > 0)
-            w.WriteLine($"  settle       {Settle.Count} rounds of 300 executions, excluded; methods JIT-compiled per round: {string.Join(", ", Settle.Select(r => r.JitMethods))}");
+            w.WriteLine($"  settle       {Settle.Count} rounds of {Benchmarks.Settle.Executions} executions, excluded; methods JIT-compiled per round and its pause: {string.Join(", ", Settle)}");
         if (IdleWait is { } idle)
             w.WriteLine($"  idle wait    {(idle.Idle ? "machine idle" : "machine still busy")} after {idle.Waited.TotalSeconds:N0} s");
         if (Measured.OtherCores is > 0.1)
@@ -270,7 +270,7 @@ internal sealed class Report(BenchOptions o, DateTimeOffset startedAt, Workload 
             root["replay"] = phase;
         }
         if (Warm is { } warm) root["warmup"] = Phase(warm);
-        if (Settle.Count > 0) root["settle"] = new JsonArray(Settle.Select(p => (JsonNode)Phase(p)).ToArray());
+        if (Settle.Count > 0) root["settleJitMethods"] = new JsonArray(Settle.Select(n => (JsonNode)n).ToArray());
         if (AtRate is { } atRate)
         {
             var phase = Phase(atRate);
