@@ -112,6 +112,40 @@ resource transient 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   }
 }
 
+// bridge.repair.actions counts what each sweep did with a pending slot, by action (README, "Operations").
+resource repairFailing 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${namePrefix}-repair-failing'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'Repair sweep failing for an hour'
+    description: 'The repair sweep could not close pending commit statuses (CodePipeline, GitHub or the ledger failed) in each of four 15-minute windows: commits stay pending. Traces "Repair: ... failed" name the slot and why.'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsightsId
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'customMetrics | where name == "bridge.repair.actions" and tostring(customDimensions["action"]) == "failed" | summarize slots = sum(value)'
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'slots'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 4
+            minFailingPeriodsToAlert: 4
+          }
+        }
+      ]
+    }
+    actions: actions
+  }
+}
+
 resource idle 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = if (idleHours > 0) {
   name: '${namePrefix}-idle'
   location: location

@@ -7,6 +7,16 @@ namespace Bridge.Infra.Tests;
 public sealed class ArmTemplateTests
 {
     [Fact]
+    public void An_alert_watches_the_repair_sweep_failing_and_notifies_the_action_group()
+    {
+        var rule = Assert.Single(Arm.OfType(Templates.Arm, "Microsoft.Insights/scheduledQueryRules"),
+            r => r.Resource["properties"]?["criteria"]?["allOf"]?[0]?["query"]?.ToString().Contains("bridge.repair.actions", StringComparison.Ordinal) == true);
+        var properties = rule.Resource["properties"]!;
+        Assert.Contains("\"failed\"", properties["criteria"]!["allOf"]![0]!["query"]!.ToString(), StringComparison.Ordinal);
+        Assert.NotNull(properties["actions"]);
+    }
+
+    [Fact]
     public void Storage_accepts_only_Entra_ID() =>
         Assert.Empty(ArmChecks.StorageSharedKeyDisabled(Templates.Arm));
 
