@@ -89,9 +89,10 @@ public sealed class GitHubWebhookHandler(
             var started = await pipelines.StartOnCommitAsync(execution, source.Action, sha, delivery, ct).ConfigureAwait(false);
             return new(200, "started", $"started execution {started} of {execution.Pipeline} on {sha}");
         }
-        catch (UpstreamException ex) when (ex.Kind == FailureKind.Misconfigured && ex.Message.Contains("V2", StringComparison.Ordinal))
+        catch (UpstreamException ex) when (ex.Code == "ValidationException")
         {
-            // A V1 pipeline takes no commit: it builds each source's head. Start it only when that head is this commit.
+            // The override was refused: a V1 pipeline takes no commit (AWS's wording of why is not relied on). It builds
+            // each source's head, so start it only when that head is this commit, which is right whatever the reason was.
             if (!string.Equals(await pipelines.SourceHeadAsync(execution, source.Action, ct).ConfigureAwait(false), sha, StringComparison.OrdinalIgnoreCase))
                 return await NotRerunAsync(run, $"pipeline {execution.Pipeline} (V1) can only build its source's head, which is no longer {sha}: re-run it from the console", ct).ConfigureAwait(false);
             var started = await pipelines.StartAsync(execution, delivery, ct).ConfigureAwait(false);
