@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Bridge.Sandbox;
 
 namespace Bridge.Benchmarks;
 
@@ -55,5 +56,55 @@ internal static class ChildHost
                 await Task.Delay(poll);
             }
         }
+    }
+}
+
+/// <summary>
+/// The fakes a child host talks to, started in the benchmark's process, and the settings a deployment would give the
+/// host to reach them (environment variables).
+/// </summary>
+internal sealed class ChildUpstreams : IAsyncDisposable
+{
+    private ChildUpstreams(FakeGitHub github, FakeCodePipeline codePipeline, FakeSts sts) => (GitHub, CodePipeline, Sts) = (github, codePipeline, sts);
+
+    public FakeGitHub GitHub { get; }
+    public FakeCodePipeline CodePipeline { get; }
+    public FakeSts Sts { get; }
+
+    public static async Task<ChildUpstreams> StartAsync()
+    {
+        var fakes = new LoopbackServerOptions { RecordRequests = false };
+        var upstreams = new ChildUpstreams(new FakeGitHub(fakes), new FakeCodePipeline(fakes, Workload.Account), new FakeSts(fakes, Workload.Account));
+        await Task.WhenAll(upstreams.GitHub.StartAsync(), upstreams.CodePipeline.StartAsync(), upstreams.Sts.StartAsync());
+        upstreams.GitHub.AcceptToken(Rig.GitHubToken);
+        upstreams.GitHub.RateLimit = 10_000_000; // keep x-ratelimit-remaining above zero on long runs
+        return upstreams;
+    }
+
+    /// <summary>The standard keys a deployment sets, pointed at these fakes, then <paramref name="extra"/>.</summary>
+    public Dictionary<string, string> Environment(IEnumerable<KeyValuePair<string, string>> extra)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["GitHub__ApiBaseUrl"] = GitHub.ApiAddress.ToString(),
+            ["GitHub__Host"] = "github.com",
+            ["GitHub__Token"] = Rig.GitHubToken,
+            ["Bridge__FunctionKey"] = Rig.FunctionKey,
+            ["AWS_ENDPOINT_URL_CODEPIPELINE"] = CodePipeline.BaseAddress.ToString(),
+            ["AWS_ENDPOINT_URL_STS"] = Sts.BaseAddress.ToString(),
+            ["AWS_REGION"] = Workload.Region,
+            ["AWS_ACCESS_KEY_ID"] = Rig.BaseAccessKeyId,
+            ["AWS_SECRET_ACCESS_KEY"] = Rig.BaseSecretAccessKey,
+            ["Aws__RoleArn"] = Rig.RoleArn,
+        };
+        foreach (var (key, value) in extra) env[key] = value;
+        return env;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await GitHub.DisposeAsync();
+        await CodePipeline.DisposeAsync();
+        await Sts.DisposeAsync();
     }
 }

@@ -22,29 +22,10 @@ internal static class ColdStart
         var samples = FindSamples();
         var body = await File.ReadAllBytesAsync(Path.Combine(samples, SampleFile));
 
-        var fakes = new LoopbackServerOptions { RecordRequests = false };
-        await using var github = new FakeGitHub(fakes);
-        await using var codePipeline = new FakeCodePipeline(fakes, "111122223333");
-        await using var sts = new FakeSts(fakes, "111122223333");
-        await Task.WhenAll(github.StartAsync(), codePipeline.StartAsync(), sts.StartAsync());
-        github.AcceptToken(Rig.GitHubToken);
-        github.RateLimit = 10_000_000;
-        codePipeline.SeedFrom(Path.Combine(samples, "executions.json"));
-
-        var env = new Dictionary<string, string>
-        {
-            ["GitHub__ApiBaseUrl"] = github.ApiAddress.ToString(),
-            ["GitHub__Host"] = "github.com",
-            ["GitHub__Token"] = Rig.GitHubToken,
-            ["Bridge__FunctionKey"] = Rig.FunctionKey,
-            ["AWS_ENDPOINT_URL_CODEPIPELINE"] = codePipeline.BaseAddress.ToString(),
-            ["AWS_ENDPOINT_URL_STS"] = sts.BaseAddress.ToString(),
-            ["AWS_REGION"] = "eu-west-1",
-            ["AWS_ACCESS_KEY_ID"] = "AKIABENCHEXAMPLE0001",
-            ["AWS_SECRET_ACCESS_KEY"] = "bench/SECRET+key/for/the/bridge/bench0000",
-            ["Aws__RoleArn"] = "arn:aws:iam::111122223333:role/codepipeline-github-bridge",
-        };
-        foreach (var (key, value) in o.ChildEnvironment) env[key] = value;
+        await using var upstreams = await ChildUpstreams.StartAsync();
+        var github = upstreams.GitHub;
+        upstreams.CodePipeline.SeedFrom(Path.Combine(samples, "executions.json"));
+        var env = upstreams.Environment(o.ChildEnvironment);
 
         Console.WriteLine($"Cold start of {dll}");
         Console.WriteLine($"  first event: samples/{SampleFile} (executions seeded from samples/executions.json: STS, CodePipeline and GitHub are called)");

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
-using Bridge.Sandbox;
 
 namespace Bridge.Benchmarks;
 
@@ -30,13 +29,8 @@ internal static class ProcessDay
         var dll = Path.Combine(publish, "Bridge.Host.dll");
         if (!File.Exists(dll)) throw new ArgumentException($"{dll} not found: dotnet publish src/Bridge.Host -c Release -o {publish}");
 
-        var fakes = new LoopbackServerOptions { RecordRequests = false };
-        await using var github = new FakeGitHub(fakes);
-        await using var codePipeline = new FakeCodePipeline(fakes, Workload.Account);
-        await using var sts = new FakeSts(fakes, Workload.Account);
-        await Task.WhenAll(github.StartAsync(), codePipeline.StartAsync(), sts.StartAsync());
-        github.AcceptToken(Rig.GitHubToken);
-        github.RateLimit = 10_000_000;
+        await using var upstreams = await ChildUpstreams.StartAsync();
+        var (github, codePipeline, sts) = (upstreams.GitHub, upstreams.CodePipeline, upstreams.Sts);
 
         var warmup = Workload.Generate("warm", o.WarmupExecutions, Math.Max(1, Math.Min(o.Repos, 20)), o.Seed + 1, o);
         var day = Workload.Generate("svc", o.Executions, o.Repos, o.Seed, o);
@@ -46,26 +40,15 @@ internal static class ProcessDay
 
         var port = ChildHost.FreePort();
         var start = ChildHost.StartInfo(dll, publish, port, redirectInput: true);
-        var settings = new Dictionary<string, string>
+        var settings = upstreams.Environment(new Dictionary<string, string>
         {
-            ["GitHub__ApiBaseUrl"] = github.ApiAddress.ToString(),
-            ["GitHub__Host"] = "github.com",
-            ["GitHub__Token"] = Rig.GitHubToken,
             ["GitHub__MaxWritesPerMinute"] = o.MaxWritesPerMinute.ToString(CultureInfo.InvariantCulture),
             ["GitHub__MaxWritesPerHour"] = "2147483647",
             ["GitHub__MaxConcurrentWrites"] = o.MaxConcurrentWrites.ToString(CultureInfo.InvariantCulture),
-            ["Bridge__FunctionKey"] = Rig.FunctionKey,
-            ["AWS_ENDPOINT_URL_CODEPIPELINE"] = codePipeline.BaseAddress.ToString(),
-            ["AWS_ENDPOINT_URL_STS"] = sts.BaseAddress.ToString(),
-            ["AWS_REGION"] = Workload.Region,
-            ["AWS_ACCESS_KEY_ID"] = "AKIABENCHEXAMPLE0001",
-            ["AWS_SECRET_ACCESS_KEY"] = "bench/SECRET+key/for/the/bridge/bench0000",
-            ["Aws__RoleArn"] = $"arn:aws:iam::{Workload.Account}:role/codepipeline-github-bridge",
             ["Logging__LogLevel__Default"] = "Warning",
             ["DOTNET_STARTUP_HOOKS"] = typeof(StartupHook).Assembly.Location,
-        };
+        }.Concat(o.ChildEnvironment));
         foreach (var (key, value) in settings) start.Environment[key] = value;
-        foreach (var (key, value) in o.ChildEnvironment) start.Environment[key] = value;
 
         var probes = Channel.CreateUnbounded<string>();
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();

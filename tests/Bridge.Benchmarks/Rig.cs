@@ -17,9 +17,9 @@ internal sealed class Rig : IAsyncDisposable
     // Fake secrets for fake services.
     public const string FunctionKey = "fk-bench-7c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f";
     public const string GitHubToken = "ghp_BENCHTOKEN0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5";
-    private const string BaseAccessKeyId = "AKIABENCHEXAMPLE0001";
-    private const string BaseSecretAccessKey = "bench/SECRET+key/for/the/bridge/bench0000";
-    private const string RoleArn = "arn:aws:iam::111122223333:role/codepipeline-github-bridge";
+    public const string BaseAccessKeyId = "AKIABENCHEXAMPLE0001";
+    public const string BaseSecretAccessKey = "bench/SECRET+key/for/the/bridge/bench0000";
+    public const string RoleArn = "arn:aws:iam::111122223333:role/codepipeline-github-bridge";
 
     private readonly LoopbackBridge _bridge;
 

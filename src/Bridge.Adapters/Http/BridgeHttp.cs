@@ -143,7 +143,7 @@ public static class BridgeHttp
         response.StatusCode = ok ? 200 : 503;
         if (!ok) response.Headers.RetryAfter = Seconds(FailureRetryAfter);
         response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(response.Body, new DeepHealthBody(ok ? "pass" : "fail",
+        await WriteJsonAsync(response, new DeepHealthBody(ok ? "pass" : "fail",
             results.Select(r => new CheckBody(r.Name, r.Ok ? "pass" : "fail", r.Detail)).ToList(), [.. check.StatusHosts]), Json.DeepHealthBody, ct).ConfigureAwait(false);
     }
 
@@ -152,7 +152,8 @@ public static class BridgeHttp
     {
         if (presented is null) return false;
         // Hashed on the stack: a key is short, and every event pays for this check.
-        var bytes = Encoding.UTF8.GetByteCount(presented) <= 512 ? stackalloc byte[512] : new byte[Encoding.UTF8.GetByteCount(presented)];
+        var length = Encoding.UTF8.GetByteCount(presented);
+        var bytes = length <= 512 ? stackalloc byte[length] : new byte[length];
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(presented, bytes)], hash);
         return CryptographicOperations.FixedTimeEquals(hash, expectedHash);
@@ -192,7 +193,7 @@ public static class BridgeHttp
         if (result.IsProblem)
         {
             response.ContentType = "application/problem+json";
-            return JsonSerializer.SerializeAsync(response.Body, new ProblemBody(
+            return WriteJsonAsync(response, new ProblemBody(
                 "about:blank", Title(result.StatusCode), result.StatusCode, result.Detail ?? "", e?.Id, e?.Pipeline, e?.ExecutionId, e?.State, result.Outcome.Word(), revisions),
                 Json.ProblemBody);
         }
@@ -201,21 +202,21 @@ public static class BridgeHttp
     }
 
     /// <summary>
-    /// Written straight into the response's pipe and flushed once: every event is answered this way, and the stream
-    /// overload of the serializer would add its own buffering and async state on top.
+    /// Every JSON answer of the edge: written straight into the response's pipe and flushed once (the stream overload of
+    /// the serializer would add its own buffering and async state on top; every event is answered this way).
     /// </summary>
-    private static async Task WriteJsonAsync<T>(HttpResponse response, T body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    private static async Task WriteJsonAsync<T>(HttpResponse response, T body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct = default)
     {
         using (var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = Json.Options.Encoder }))
             JsonSerializer.Serialize(writer, body, type);
-        await response.BodyWriter.FlushAsync().ConfigureAwait(false);
+        await response.BodyWriter.FlushAsync(ct).ConfigureAwait(false);
     }
 
     public static Task WriteProblemAsync(HttpResponse response, int status, string title, string detail, string? outcome = null)
     {
         response.StatusCode = status;
         response.ContentType = "application/problem+json";
-        return JsonSerializer.SerializeAsync(response.Body, new ProblemBody("about:blank", title, status, detail, null, null, null, null, outcome ?? Outcome.Invalid.Word(), null),
+        return WriteJsonAsync(response, new ProblemBody("about:blank", title, status, detail, null, null, null, null, outcome ?? Outcome.Invalid.Word(), null),
             Json.ProblemBody);
     }
 

@@ -32,8 +32,7 @@ internal sealed class RepairRig : IAsyncDisposable
     {
         var harness = await BridgeHarness.StartAsync(o =>
         {
-            o.UpstreamClock = clock;
-            o.Services = s => s.AddSingleton<TimeProvider>(clock);
+            o.ShareClock(clock);
             o.Settings["Repair:Enabled"] = "true";
             configure?.Invoke(o);
         });

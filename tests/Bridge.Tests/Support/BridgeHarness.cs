@@ -33,6 +33,19 @@ public sealed class HarnessOptions
 
     /// <summary>The fakes' clock (credential and token expiry), to share a fake clock with the bridge.</summary>
     public TimeProvider UpstreamClock { get; set; } = TimeProvider.System;
+
+    /// <summary>One fake clock for the fakes and the bridge (expiry, timeouts, backoff, slow answers); after <see cref="Services"/> is set.</summary>
+    public HarnessOptions ShareClock(FakeTimeProvider clock)
+    {
+        UpstreamClock = clock;
+        var services = Services;
+        Services = s =>
+        {
+            services?.Invoke(s);
+            s.AddSingleton<TimeProvider>(clock);
+        };
+        return this;
+    }
 }
 
 /// <summary>

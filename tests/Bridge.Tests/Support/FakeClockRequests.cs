@@ -6,6 +6,9 @@ namespace Bridge.Tests.Support;
 /// <summary>For tests that run a request against the bridge on a fake clock.</summary>
 public static class FakeClockRequests
 {
+    /// <summary>How long a test waits for what the fake clock should release at once: only a hang reaches it.</summary>
+    public static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Moves the clock past every budget until <paramref name="work"/> ends: after a failed assertion a request may still
     /// wait on the fake clock (a timeout, a backoff), and so may the host's shutdown. Only this path, never a passing

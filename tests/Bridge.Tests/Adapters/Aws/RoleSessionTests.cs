@@ -64,11 +64,7 @@ public sealed class RoleSessionTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_events_needing_a_refresh_share_one_AssumeRole()
     {
-        await using var h = await BridgeHarness.StartAsync(o =>
-        {
-            o.UpstreamClock = _clock;
-            o.Services = s => s.AddSingleton<TimeProvider>(_clock);
-        });
+        await using var h = await BridgeHarness.StartAsync(o => o.ShareClock(_clock));
         h.SeedSampleExecutions();
         Assert.Equal(HttpStatusCode.OK, (await h.PostAsync(Started(TestEvents.Account))).StatusCode);
         Assert.Single(h.Sts.Calls);
@@ -79,9 +75,9 @@ public sealed class RoleSessionTests : IAsyncLifetime
         HttpResponseMessage[] responses;
         try
         {
-            await h.Sts.WhenHeldAsync(1).WaitAsync(TimeSpan.FromSeconds(30));
+            await h.Sts.WhenHeldAsync(1).WaitAsync(FakeClockRequests.Guard);
             _clock.Advance(TimeSpan.FromMilliseconds(300));
-            responses = await posts.WaitAsync(TimeSpan.FromSeconds(30));
+            responses = await posts.WaitAsync(FakeClockRequests.Guard);
         }
         finally
         {

@@ -27,9 +27,9 @@ public sealed class SecretlessAwsTests(ManagedIdentityFixture identity) : IAsync
         _h = await BridgeHarness.StartAsync(o =>
         {
             o.RoleArn = Role;
-            o.UpstreamClock = _clock;
             o.Settings["Aws:WebIdentityAudience"] = Audience;
-            o.Services = s => s.AddSingleton(credential).AddSingleton<TimeProvider>(_clock);
+            o.Services = s => s.AddSingleton(credential);
+            o.ShareClock(_clock);
         });
         _h.Sts.WebIdentityTokenValidator = token => _identity.ValidateToken(token, Audience);
         _h.SeedSampleExecutions();

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using Bridge.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bridge.Tests.Adapters.GitHub;
@@ -25,10 +24,9 @@ public sealed class GitHubAppRecoveryTests : IAsyncLifetime
         _h = await BridgeHarness.StartAsync(o =>
         {
             o.UseKeyVault = true;
-            o.UpstreamClock = _clock;
             o.Settings["GitHub:AppId"] = AppId.ToString(System.Globalization.CultureInfo.InvariantCulture);
             o.Settings["GitHub:AppPrivateKeySecretName"] = SecretName;
-            o.Services = s => s.AddSingleton<TimeProvider>(_clock);
+            o.ShareClock(_clock);
         });
         _h.KeyVault.SetSecret(SecretName, _key.ExportRSAPrivateKeyPem());
         _h.GitHub.RevokeToken(TestSecrets.GitHubToken);

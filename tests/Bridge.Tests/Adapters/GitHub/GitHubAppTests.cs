@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using Bridge.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bridge.Tests.Adapters.GitHub;
@@ -22,10 +21,9 @@ public sealed class GitHubAppTests : IAsyncLifetime
     private Task<BridgeHarness> Start(Action<HarnessOptions>? more = null) => BridgeHarness.StartAsync(o =>
     {
         o.UseKeyVault = true;
-        o.UpstreamClock = _clock;
         o.Settings["GitHub:AppId"] = AppId.ToString();
         o.Settings["GitHub:AppPrivateKeySecretName"] = "github-app-key";
-        o.Services = s => s.AddSingleton<TimeProvider>(_clock);
+        o.ShareClock(_clock);
         more?.Invoke(o);
     });
 

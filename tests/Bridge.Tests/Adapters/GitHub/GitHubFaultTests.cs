@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Bridge.Core.Handling;
 using Bridge.Sandbox;
 using Bridge.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bridge.Tests.Adapters.GitHub;
@@ -57,15 +56,15 @@ public sealed class GitHubFaultTests : IAsyncLifetime
     {
         // On a fake clock shared by the fake and the bridge: the attempt's timeout fires when the clock says so.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var h = await StartOn(clock);
+        await using var h = await BridgeHarness.StartAsync(o => o.ShareClock(clock));
         h.GitHub.EnqueueFault(Fault.Delay(TimeSpan.FromSeconds(10)));
         var post = h.PostAsync(TestEvents.Pipeline("SUCCEEDED", pipeline: "worker", trigger: TestEvents.GitTrigger(Sha)));
         try
         {
-            await h.GitHub.WhenHeldAsync(1).WaitAsync(Guard);
+            await h.GitHub.WhenHeldAsync(1).WaitAsync(FakeClockRequests.Guard);
             clock.Advance(RequestBudget.Default.Attempt);
 
-            var response = await post.WaitAsync(Guard);
+            var response = await post.WaitAsync(FakeClockRequests.Guard);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Single(h.GitHub.Statuses);
             Assert.Equal(1, h.GitHub.HeldCount); // the one slow answer, cut off after one attempt's time; the second try was not held
@@ -75,15 +74,6 @@ public sealed class GitHubFaultTests : IAsyncLifetime
             await FakeClockRequests.RunOutAsync(clock, post);
         }
     }
-
-    /// <summary>How long a test waits for what the fake clock should release at once: only a hang reaches it.</summary>
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
-
-    private static Task<BridgeHarness> StartOn(FakeTimeProvider clock) => BridgeHarness.StartAsync(o =>
-    {
-        o.UpstreamClock = clock;
-        o.Services = s => s.AddSingleton<TimeProvider>(clock);
-    });
 
     [Fact]
     public async Task A_429_with_retry_after_goes_back_to_EventBridge_and_GitHub_is_left_alone_meanwhile()
@@ -188,7 +178,7 @@ public sealed class GitHubFaultTests : IAsyncLifetime
         var shas = Enumerable.Range(0, 6).Select(i => $"{i:x}".PadLeft(40, 'a')).ToArray();
         var revisions = shas.Select((s, i) => SeededRevision.GitHubV1("octo-org", $"repo{i}", s)).ToArray();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var h = await StartOn(clock);
+        await using var h = await BridgeHarness.StartAsync(o => o.ShareClock(clock));
         h.CodePipeline.AddExecution("fanout", "e0000000-0000-4000-8000-000000000001", "InProgress", revisions);
         h.GitHub.SetFault(Fault.Delay(TimeSpan.FromMilliseconds(300)));
         var post = h.PostAsync(TestEvents.Pipeline("SUCCEEDED", pipeline: "fanout", executionId: "e0000000-0000-4000-8000-000000000001"));
@@ -196,9 +186,9 @@ public sealed class GitHubFaultTests : IAsyncLifetime
         {
             // All six are held by the slow GitHub at the same moment of the fake clock: sequential posting would hold
             // one at a time (the next one only after the clock moved), so this would never complete.
-            await h.GitHub.WhenHeldAsync(6).WaitAsync(Guard);
+            await h.GitHub.WhenHeldAsync(6).WaitAsync(FakeClockRequests.Guard);
             clock.Advance(TimeSpan.FromMilliseconds(300));
-            var response = await post.WaitAsync(Guard);
+            var response = await post.WaitAsync(FakeClockRequests.Guard);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(6, h.GitHub.Statuses.Count);
         }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Bridge.Adapters.GitHub;
+using Bridge.Core.Handling;
 using Bridge.Sandbox;
 using Bridge.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -107,11 +108,7 @@ public sealed class GitHubMisbehaviourTests : IAsyncLifetime
         // On a fake clock shared by the fake and the bridge: each held answer is released by moving the clock past
         // the attempt's timeout, never by waiting on the wall clock.
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var h = await BridgeHarness.StartAsync(o =>
-        {
-            o.UpstreamClock = clock;
-            o.Services = s => s.AddSingleton<TimeProvider>(clock);
-        });
+        await using var h = await BridgeHarness.StartAsync(o => o.ShareClock(clock));
         h.GitHub.CreateAnswerDelay = TimeSpan.FromSeconds(2);
         for (var delivery = 1; delivery <= 3; delivery++)
         {
@@ -121,9 +118,9 @@ public sealed class GitHubMisbehaviourTests : IAsyncLifetime
             {
                 var held = h.GitHub.WhenHeldAsync(h.GitHub.HeldCount + 1);
                 // A delivery that reaches the create is held there: cut it off. One that does not (already posted) just answers.
-                if (await Task.WhenAny(post, held).WaitAsync(TimeSpan.FromSeconds(30)) == held)
-                    clock.Advance(Bridge.Core.Handling.RequestBudget.Default.Attempt);
-                response = await post.WaitAsync(TimeSpan.FromSeconds(30));
+                if (await Task.WhenAny(post, held).WaitAsync(FakeClockRequests.Guard) == held)
+                    clock.Advance(RequestBudget.Default.Attempt);
+                response = await post.WaitAsync(FakeClockRequests.Guard);
             }
             finally
             {
