@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Azure.Core;
 using Azure.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,11 @@ internal static class AzureCredentialServiceCollectionExtensions
 {
     public static IServiceCollection AddAzureCredential(this IServiceCollection services)
     {
-        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        services.TryAddSingleton<TokenCredential>(_ => new DeferredTokenCredential(Create));
         return services;
     }
+
+    // Its own method, not inlined: compiling it is what loads Azure.Identity and MSAL (DeferredTokenCredential).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TokenCredential Create() => new DefaultAzureCredential();
 }

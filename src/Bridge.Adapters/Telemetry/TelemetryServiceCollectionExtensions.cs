@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Azure.Core;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Bridge.Adapters.Configuration;
@@ -32,6 +33,15 @@ public static class TelemetryServiceCollectionExtensions
         // aggregate every measurement for nobody.
         if (!appInsights && !otlp) return services;
 
+        AddProvider(services, configuration, appInsights, otlp);
+        return services;
+    }
+
+    // Its own method, not inlined: the exporters' assemblies load when a method naming them is compiled, and a host that
+    // exports nothing should not load them (BENCHMARKS.md, the bridge alone).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddProvider(IServiceCollection services, IConfiguration configuration, bool appInsights, bool otlp)
+    {
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(ServiceName))
             .WithTracing(t => t.AddSource(BridgeTelemetry.Name).AddHttpClientInstrumentation())
@@ -56,7 +66,6 @@ public static class TelemetryServiceCollectionExtensions
             });
         }
         if (otlp) otel.UseOtlpExporter();
-        return services;
     }
 
     private sealed class BridgeTelemetryMark;
