@@ -28,6 +28,7 @@ internal sealed class BenchOptions
     public double Rate { get; private set; }
     public int ColdStarts { get; private set; }
     public string? PublishDir { get; private set; }
+    public string FirstEvent { get; private set; } = "02-web-app.github-v1.succeeded.json";
     public int WorkerColdStarts { get; private set; }
     public string? ProcessDir { get; private set; }
     public Dictionary<string, string> ChildEnvironment { get; } = new(StringComparer.Ordinal);
@@ -71,6 +72,8 @@ internal sealed class BenchOptions
           --cold-start N      launches per measurement (each round: one launch answering a sample event first, one
                               answering GET /api/health first); prints median/min/max from process start
           --publish DIR       the dotnet publish output of src/Bridge.Host (required with --cold-start)
+          --first-event FILE  the sample under samples/ sent first (default 02-web-app.github-v1.succeeded.json: STS,
+                              CodePipeline and GitHub; 05-worker.v2-trigger.failed.json needs GitHub only)
           --env K=V           an environment variable for the child (repeatable), e.g. --env DOTNET_TieredPGO=0
 
         Cold start of the Functions worker: the published Bridge.Functions started N times under the tests' stand-in
@@ -115,6 +118,7 @@ internal sealed class BenchOptions
                 case "--cold-start": o.ColdStarts = Int(1); break;
                 case "--worker-cold-start": o.WorkerColdStarts = Int(1); break;
                 case "--publish": o.PublishDir = Next(); break;
+                case "--first-event": o.FirstEvent = Next(); break;
                 case "--process": o.ProcessDir = Next(); break;
                 case "--env":
                     var pair = Next();

@@ -11,16 +11,14 @@ namespace Bridge.Benchmarks;
 /// </summary>
 internal static class ColdStart
 {
-    /// <summary>The event sent: a GitHub (V1 source action) revision, so the first request does the whole path (STS, CodePipeline, GitHub).</summary>
-    public const string SampleFile = "02-web-app.github-v1.succeeded.json";
-
     public static async Task<int> RunAsync(BenchOptions o)
     {
         var publish = Path.GetFullPath(o.PublishDir ?? throw new ArgumentException("--cold-start needs --publish DIR (the output of dotnet publish src/Bridge.Host)."));
         var dll = Path.Combine(publish, "Bridge.Host.dll");
         if (!File.Exists(dll)) throw new ArgumentException($"{dll} not found: publish the host first (see BENCHMARKS.md, Cold start).");
         var samples = FindSamples();
-        var body = await File.ReadAllBytesAsync(Path.Combine(samples, SampleFile));
+        // By default a GitHub (V1 source action) revision, so the first request does the whole path (STS, CodePipeline, GitHub).
+        var body = await File.ReadAllBytesAsync(Path.Combine(samples, o.FirstEvent));
 
         await using var upstreams = await ChildUpstreams.StartAsync();
         var github = upstreams.GitHub;
@@ -28,7 +26,7 @@ internal static class ColdStart
         var env = upstreams.Environment(o.ChildEnvironment);
 
         Console.WriteLine($"Cold start of {dll}");
-        Console.WriteLine($"  first event: samples/{SampleFile} (executions seeded from samples/executions.json: STS, CodePipeline and GitHub are called)");
+        Console.WriteLine($"  first event: samples/{o.FirstEvent} (executions seeded from samples/executions.json)");
         if (o.ChildEnvironment.Count > 0) Console.WriteLine($"  extra environment: {string.Join(' ', o.ChildEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))}");
         Console.WriteLine($"  load average before: {LoadAverage()}");
 

@@ -16,7 +16,7 @@ internal static class WorkerColdStart
     {
         var publish = Path.GetFullPath(o.PublishDir ?? throw new ArgumentException("--worker-cold-start needs --publish DIR (the output of dotnet publish src/Bridge.Functions)."));
         var samples = Path.Combine(Publisher.RepoRoot, "samples");
-        var body = await File.ReadAllBytesAsync(Path.Combine(samples, ColdStart.SampleFile));
+        var body = await File.ReadAllBytesAsync(Path.Combine(samples, o.FirstEvent));
         await using var upstreams = await Upstreams.StartAsync(WorkerFixture.Account, TestSecrets.GitHubToken, Path.Combine(samples, "executions.json"));
         var settings = upstreams.Settings(WorkerFixture.Region);
         settings["GitHub__Token"] = TestSecrets.GitHubToken;
