@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Bridge.Adapters.Configuration;
 
@@ -11,6 +12,7 @@ public sealed class GitHubOptions : GitHubHostOptions
     public GitHubOptions() => TokenSecretName = "github-token";
 
     /// <summary>More GitHub Enterprise Server hosts, each with its own credential (<c>GitHub:Enterprise:0:Host</c>, …).</summary>
+    [ValidateEnumeratedItems]
     public List<GitHubHostOptions> Enterprise { get; set; } = [];
 
     /// <summary>How long a secret read from Key Vault is used before it is read again (and at once after a 401).</summary>

@@ -36,9 +36,9 @@ public static class GitHubServiceCollectionExtensions
                         (SettingValue.Unset(h.Host), SettingValue.Unset(h.Token), SettingValue.Unset(h.TokenSecretName),
                             SettingValue.Unset(h.AppPrivateKey), SettingValue.Unset(h.AppPrivateKeySecretName));
             })
-            .ValidateDataAnnotations()
             .Validate(o => o.TokenCacheTtl >= TimeSpan.Zero, "GitHub:TokenCacheTtl must not be negative (00:00:00 reads the secret for every event).")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GitHubOptions>, GitHubOptionsRanges>();
         services.AddSingleton<IValidateOptions<GitHubOptions>, GitHubCredentialsValidator>();
         services.AddSingleton<IValidateOptions<GitHubOptions>, GitHubHostNamesCheck>();
 
