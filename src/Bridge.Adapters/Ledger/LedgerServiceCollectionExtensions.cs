@@ -54,7 +54,7 @@ public static partial class LedgerServiceCollectionExtensions
                 .LogWarning("No Ledger:TableServiceUri or Ledger:ConnectionString: the ordering ledger is in memory, right for one instance only.");
             return new InMemoryStatusLedger(sp.GetRequiredService<TimeProvider>(), InMemoryStatusLedger.DefaultRetention);
         }
-        return new TableStatusLedger(service.GetTableClient(o.TableName), o.TableProvisioned);
+        return new TableStatusLedger(service, o.TableName, o.TableProvisioned);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]

@@ -17,8 +17,9 @@ namespace Bridge.Adapters.Ledger;
 /// remembered: a failed create is tried again by the next request, and a 403 on create (a role scoped to the table may
 /// not create tables) is not a failure; the table's own read or write then says whether the table is there.
 /// </remarks>
-public sealed partial class TableStatusLedger(TableClient table, bool provisioned = false) : IStatusLedger
+public sealed partial class TableStatusLedger(TableServiceClient service, string tableName, bool provisioned = false) : IStatusLedger
 {
+    private readonly TableClient table = service.GetTableClient(tableName);
     private volatile bool _created = provisioned;
 
     private async Task EnsureCreatedAsync(CancellationToken ct)
@@ -26,7 +27,9 @@ public sealed partial class TableStatusLedger(TableClient table, bool provisione
         if (_created) return;
         try
         {
-            await table.CreateIfNotExistsAsync(ct).ConfigureAwait(false);
+            // Through the service client: TableClient.CreateIfNotExistsAsync serializes its request body by reflection,
+            // which a Native AOT build does not have (BENCHMARKS.md, Native AOT).
+            await service.CreateTableIfNotExistsAsync(tableName, ct).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 403)
         {

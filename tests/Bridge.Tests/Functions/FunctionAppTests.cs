@@ -140,8 +140,10 @@ public sealed class LedgerCleanupFunctionTests(AzuriteFixture azurite)
     [Fact]
     public async Task Rows_older_than_the_retention_are_removed_and_recent_ones_kept()
     {
-        var table = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString).GetTableClient(azurite.NewTableName());
-        var ledger = new Bridge.Adapters.Ledger.TableStatusLedger(table);
+        var service = new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString);
+        var name = azurite.NewTableName();
+        var table = service.GetTableClient(name);
+        var ledger = new Bridge.Adapters.Ledger.TableStatusLedger(service, name);
         var status = new Bridge.Core.Statuses.CommitStatus(Bridge.Core.Statuses.CommitState.Success, "codepipeline/p", "Pipeline p succeeded", "https://x");
         var entry = new Bridge.Core.Ordering.LedgerEntry("e", DateTimeOffset.UtcNow, 1, DateTimeOffset.UtcNow, status);
         await ledger.TryWriteAsync(new("github.com", "o/r", new string('a', 40), "codepipeline/p"), entry, null, null, null, default);

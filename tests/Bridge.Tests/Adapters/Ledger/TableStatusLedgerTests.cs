@@ -16,8 +16,10 @@ public sealed class TableStatusLedgerTests(AzuriteFixture azurite)
 
     private TableStatusLedger NewLedger(out TableClient table)
     {
-        table = new TableServiceClient(azurite.ConnectionString).GetTableClient(azurite.NewTableName());
-        return new TableStatusLedger(table);
+        var service = new TableServiceClient(azurite.ConnectionString);
+        var name = azurite.NewTableName();
+        table = service.GetTableClient(name);
+        return new TableStatusLedger(service, name);
     }
 
     private static LedgerEntry Entry(string exec, CommitState state) =>
@@ -134,7 +136,7 @@ public sealed class TableStatusLedgerTests(AzuriteFixture azurite)
     public async Task An_unreachable_table_is_a_transient_failure()
     {
         var ledger = new TableStatusLedger(new TableServiceClient(new Uri("http://127.0.0.1:9/devstoreaccount1"),
-            new TableSharedKeyCredential("devstoreaccount1", "AAAA"), new TableClientOptions { Retry = { MaxRetries = 0 } }).GetTableClient("t"));
+            new TableSharedKeyCredential("devstoreaccount1", "AAAA"), new TableClientOptions { Retry = { MaxRetries = 0 } }), "t");
         var ex = await Assert.ThrowsAsync<Bridge.Core.Handling.UpstreamException>(() => ledger.ReadAsync(Key, default));
         Assert.Equal(Bridge.Core.Handling.FailureKind.Transient, ex.Kind);
     }
