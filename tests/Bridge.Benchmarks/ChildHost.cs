@@ -14,8 +14,9 @@ internal static class ChildHost
     {
         // A self-contained publish (its runtimeconfig names no shared framework) runs through its own apphost.
         var apphost = Path.Combine(publish, Path.GetFileNameWithoutExtension(dll));
+        // A Native AOT publish has the executable and no DLL at all.
         var selfContained = File.Exists(apphost)
-            && File.ReadAllText(Path.ChangeExtension(dll, ".runtimeconfig.json")).Contains("includedFrameworks", StringComparison.Ordinal);
+            && (!File.Exists(dll) || File.ReadAllText(Path.ChangeExtension(dll, ".runtimeconfig.json")).Contains("includedFrameworks", StringComparison.Ordinal));
         var start = new ProcessStartInfo(selfContained ? apphost : "dotnet")
         {
             WorkingDirectory = publish,

@@ -15,7 +15,7 @@ internal static class ColdStart
     {
         var publish = Path.GetFullPath(o.PublishDir ?? throw new ArgumentException("--cold-start needs --publish DIR (the output of dotnet publish src/Bridge.Host)."));
         var dll = Path.Combine(publish, "Bridge.Host.dll");
-        if (!File.Exists(dll)) throw new ArgumentException($"{dll} not found: publish the host first (see BENCHMARKS.md, Cold start).");
+        if (!File.Exists(dll) && !File.Exists(Path.ChangeExtension(dll, null))) throw new ArgumentException($"{dll} not found: publish the host first (see BENCHMARKS.md, Cold start).");
         var samples = FindSamples();
         // By default a GitHub (V1 source action) revision, so the first request does the whole path (STS, CodePipeline, GitHub).
         var body = await File.ReadAllBytesAsync(Path.Combine(samples, o.FirstEvent));

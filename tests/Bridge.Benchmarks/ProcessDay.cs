@@ -27,7 +27,10 @@ internal static class ProcessDay
     {
         var publish = Path.GetFullPath(o.ProcessDir!);
         var dll = Path.Combine(publish, "Bridge.Host.dll");
-        if (!File.Exists(dll)) throw new ArgumentException($"{dll} not found: dotnet publish src/Bridge.Host -c Release -o {publish}");
+        // A Native AOT publish has no DLL and runs no startup hook: its CPU and memory are read from /proc instead, and
+        // its allocations and GC counts are not available (printed as n/a).
+        var native = !File.Exists(dll) && File.Exists(Path.ChangeExtension(dll, null));
+        if (!File.Exists(dll) && !native) throw new ArgumentException($"{dll} not found: dotnet publish src/Bridge.Host -c Release -o {publish}");
 
         await using var upstreams = await ChildUpstreams.StartAsync();
         var (github, codePipeline, sts) = (upstreams.GitHub, upstreams.CodePipeline, upstreams.Sts);
@@ -46,8 +49,7 @@ internal static class ProcessDay
             ["GitHub__MaxWritesPerHour"] = "2147483647",
             ["GitHub__MaxConcurrentWrites"] = o.MaxConcurrentWrites.ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",
-            ["DOTNET_STARTUP_HOOKS"] = typeof(StartupHook).Assembly.Location,
-        }.Concat(o.ChildEnvironment));
+        }.Concat(native ? [] : [KeyValuePair.Create("DOTNET_STARTUP_HOOKS", typeof(StartupHook).Assembly.Location)]).Concat(o.ChildEnvironment));
         foreach (var (key, value) in settings) start.Environment[key] = value;
 
         var probes = Channel.CreateUnbounded<string>();
@@ -68,6 +70,7 @@ internal static class ProcessDay
             await ChildHost.WaitUntilListeningAsync(process, port, output, TimeSpan.FromMilliseconds(10));
             async Task<Probe> ProbeAsync()
             {
+                if (native) return ProcProbe(process.Id);
                 await process.StandardInput.WriteLineAsync("probe");
                 await process.StandardInput.FlushAsync();
                 return Probe.Parse(await probes.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
@@ -109,8 +112,10 @@ internal static class ProcessDay
             Console.WriteLine($"  warm-up      {warmup.Events.Count:N0} events; settle: {settleJit.Count} rounds of {Settle.Executions} executions, methods JIT-compiled in the bridge per round and its pause: {string.Join(", ", settleJit)}");
             Console.WriteLine($"  throughput   {measured.PerSecond:N0} events/s (≥ 3,000: {Verdict(measured.PerSecond >= 3000)}); p50 / p99 {measured.Latency.P50:N2} / {measured.Latency.P99:N2} ms; non-2xx {measured.Non2xx}");
             Console.WriteLine($"  bridge CPU   {cpuPerEvent:N3} ms per event (the bridge's process alone; 2 cores → ≤ {2000 / cpuPerEvent:N0} events/s); JIT during the day: {p1.JitMethods - p0.JitMethods} methods");
-            Console.WriteLine($"  allocated    {allocKb:N1} KB per event in the bridge's process (≤ 40: {Verdict(allocKb <= 40)}); GCs gen0/1/2 {p1.Gen0 - p0.Gen0}/{p1.Gen1 - p0.Gen1}/{p1.Gen2 - p0.Gen2}");
-            Console.WriteLine($"  memory       bridge's peak working set {peakMb:N0} MB over its lifetime (≤ 130: {Verdict(peakMb <= 130)}); after start {started.WorkingSet / (1024.0 * 1024.0):N0} MB, after the day {p1.WorkingSet / (1024.0 * 1024.0):N0} MB; GC heap {p1.GcHeap / (1024.0 * 1024.0):N0} MB, committed {p1.GcCommitted / (1024.0 * 1024.0):N0} MB");
+            Console.WriteLine(native
+                ? "  allocated    n/a (Native AOT: no startup hook to read the GC from)"
+                : $"  allocated    {allocKb:N1} KB per event in the bridge's process (≤ 40: {Verdict(allocKb <= 40)}); GCs gen0/1/2 {p1.Gen0 - p0.Gen0}/{p1.Gen1 - p0.Gen1}/{p1.Gen2 - p0.Gen2}");
+            Console.WriteLine($"  memory       bridge's peak working set {peakMb:N0} MB over its lifetime (≤ 130: {Verdict(peakMb <= 130)}); after start {started.WorkingSet / (1024.0 * 1024.0):N0} MB, after the day {p1.WorkingSet / (1024.0 * 1024.0):N0} MB{(native ? "" : $"; GC heap {p1.GcHeap / (1024.0 * 1024.0):N0} MB, committed {p1.GcCommitted / (1024.0 * 1024.0):N0} MB")}");
             Console.WriteLine($"  this process {measured.CpuMsPerRequest:N3} ms CPU and {measured.AllocKbPerRequest:N1} KB per event (fakes + load generator); cores used by other processes {measured.OtherCores:N2}");
             Console.WriteLine($"  GitHub       {posts:N0} POSTs, {distinct:N0} distinct statuses (≤ 1 per distinct: {Verdict(posts <= distinct)}); AWS calls {codePipeline.RequestCount + sts.RequestCount} ({(codePipeline.RequestCount + sts.RequestCount) / (double)events:N3} per event)");
             Console.WriteLine($"  final status {expected.Final.Count - wrong.Count} / {expected.Final.Count} slots right");
@@ -122,5 +127,15 @@ internal static class ProcessDay
             if (!process.HasExited) process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>CPU time (utime + stime, in clock ticks of 10 ms) and working set (VmRSS, VmHWM) of a process, from /proc.</summary>
+    private static Probe ProcProbe(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        long Kb(string name) => long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(name, StringComparison.Ordinal))[name.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        return new(0, ticks * 10.0, Kb("VmHWM:"), Kb("VmRSS:"), 0, 0, 0, 0, 0, 0);
     }
 }
