@@ -27,9 +27,13 @@ public sealed partial class TableStatusLedger(TableServiceClient service, string
         if (_created) return;
         try
         {
-            // Through the service client: TableClient.CreateIfNotExistsAsync serializes its request body by reflection,
-            // which a Native AOT build does not have (BENCHMARKS.md, Native AOT).
-            await service.CreateTableIfNotExistsAsync(tableName, ct).ConfigureAwait(false);
+            // CreateTableAsync, not a CreateIfNotExists: both of those serialize their request body by reflection, which a
+            // Native AOT build does not have (BENCHMARKS.md, Native AOT); this one writes it with generated code.
+            await service.CreateTableAsync(tableName, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // It exists: the usual case after the first start.
         }
         catch (RequestFailedException ex) when (ex.Status == 403)
         {

@@ -91,4 +91,17 @@ public sealed class LedgerTableCreationTests(AzuriteFixture azurite)
         Assert.True(HttpStatusCode.OK == response.StatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         Assert.Single(h.GitHub.Statuses);
     }
+
+    [Fact]
+    public async Task A_table_that_already_exists_is_used_once_Table_Storage_says_so()
+    {
+        // Created before the bridge starts: its create answers 409 TableAlreadyExists, which is not a failure.
+        var (h, gate) = await Start(createTable: true, provisioned: null);
+        await using var _ = h;
+        var response = await Post(h, "STARTED");
+        Assert.True(HttpStatusCode.OK == response.StatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal(HttpStatusCode.OK, (await Post(h, "SUCCEEDED")).StatusCode);
+        Assert.Equal(1, gate.Creates);
+        Assert.Equal(2, h.GitHub.Statuses.Count);
+    }
 }
