@@ -56,15 +56,24 @@ public sealed class GitHubAppTokenProvider(
         }
     }
 
-    /// <summary>Proves the app's credentials end to end (for the deep health check): the app JWT is accepted.</summary>
-    public Task<GitHubApp> GetAppAsync(CancellationToken ct) => Call("read the app", false, app => app.GitHubApps.GetCurrent(), ct);
+    /// <summary>Proves the app's credentials end to end (for the deep health check): the app JWT is accepted; the app's slug or name.</summary>
+    public async Task<string> GetAppNameAsync(CancellationToken ct)
+    {
+        var app = await Call("read the app", false, c => ReadAsync<AppWire>(c, "app", ct), ct).ConfigureAwait(false);
+        return app.Slug ?? app.Name ?? "(unnamed)";
+    }
 
-    /// <summary>The permissions GitHub granted the installation of <paramref name="owner"/> (for the deep health check).</summary>
-    public async Task<InstallationPermissions> GetPermissionsAsync(string owner, string repository, CancellationToken ct)
+    /// <summary>The permissions GitHub granted the installation of <paramref name="owner"/> (for the deep health check): name to read, write or admin.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> GetPermissionsAsync(string owner, string repository, CancellationToken ct)
     {
         var installation = await InstallationAsync(owner, repository, ct).ConfigureAwait(false);
-        return (await Call("read the installation", false, app => app.GitHubApps.GetInstallationForCurrent(installation), ct).ConfigureAwait(false)).Permissions;
+        var read = await Call("read the installation", false, c => ReadAsync<InstallationWire>(c, $"app/installations/{installation}", ct), ct).ConfigureAwait(false);
+        return read.Permissions ?? [];
     }
+
+    /// <summary>A GET answered with one of the bridge's wire types (GitHubWire.cs), read by generated code.</summary>
+    private static async Task<T> ReadAsync<T>(IGitHubClient client, string path, CancellationToken ct) =>
+        (await client.Connection.Get<T>(new Uri(path, UriKind.Relative), null, null, ct).ConfigureAwait(false)).Body;
 
     private string? Fresh(long installation) =>
         _tokens.TryGetValue(installation, out var t) && t.ExpiresAt - time.GetUtcNow() > RenewBefore ? t.Token : null;
@@ -73,7 +82,7 @@ public sealed class GitHubAppTokenProvider(
     {
         if (_installations.TryGetValue(owner, out var id)) return id;
         var installation = await Call($"find its installation for {owner}", false,
-            app => app.GitHubApps.GetRepositoryInstallationForCurrent(owner, repository), ct).ConfigureAwait(false);
+            app => ReadAsync<InstallationWire>(app, $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repository)}/installation", ct), ct).ConfigureAwait(false);
         return _installations.GetOrAdd(owner, installation.Id);
     }
 

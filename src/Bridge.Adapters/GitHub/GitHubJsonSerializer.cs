@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Octokit;
 using Octokit.Internal;
 
@@ -28,12 +29,15 @@ public sealed class GitHubJsonSerializer : IJsonSerializer
 
     private readonly SimpleJsonSerializer _octokit = new();
 
-    public string Serialize(object item) => item is NewCommitStatus status
-        ? JsonSerializer.Serialize(status, GitHubJsonContext.Default.NewCommitStatus)
+    public string Serialize(object item) => GitHubJsonContext.Default.GetTypeInfo(item.GetType()) is { } type
+        ? JsonSerializer.Serialize(item, type)
         : _octokit.Serialize(item);
 
     public T Deserialize<T>(string json)
     {
+        // The bridge's own wire types (GitHubWire.cs): generated code only; a body that does not fit throws JsonException.
+        if (GitHubJsonContext.Default.GetTypeInfo(typeof(T)) is JsonTypeInfo<T> own)
+            return JsonSerializer.Deserialize(json, own)!;
         if (typeof(T) == typeof(Octokit.CommitStatus))
         {
             if (Read(json, GitHubJsonContext.Default.CommitStatusWire)?.ToOctokit() is { } status) return (T)(object)status;
@@ -103,6 +107,15 @@ internal sealed class CommitStateJsonConverter : JsonConverter<CommitState>
         Parse(reader.GetString()) ?? throw new JsonException("Not a GitHub commit state.");
 
     public override void Write(Utf8JsonWriter writer, CommitState value, JsonSerializerOptions options) => writer.WriteStringValue(WireName(value));
+}
+
+/// <summary>Times as GitHub documents them (<c>YYYY-MM-DDTHH:MM:SSZ</c>, UTC, whole seconds), as Octokit writes them; any ISO 8601 time is read.</summary>
+internal sealed class GitHubTimeJsonConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDateTimeOffset();
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
 }
 
 /// <summary>GitHub's commit status response (the fields Octokit's <see cref="Octokit.CommitStatus"/> carries).</summary>
@@ -239,8 +252,15 @@ internal sealed class AccessTokenWire
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(CommitStateJsonConverter)])]
+    Converters = [typeof(CommitStateJsonConverter), typeof(GitHubTimeJsonConverter)])]
 [JsonSerializable(typeof(NewCommitStatus))]
 [JsonSerializable(typeof(CommitStatusWire))]
 [JsonSerializable(typeof(AccessTokenWire))]
+[JsonSerializable(typeof(List<CommitStatusWire>))]
+[JsonSerializable(typeof(InstallationWire))]
+[JsonSerializable(typeof(AppWire))]
+[JsonSerializable(typeof(UserWire))]
+[JsonSerializable(typeof(CheckRunWire))]
+[JsonSerializable(typeof(CheckRunsWire))]
+[JsonSerializable(typeof(CheckRunBody))]
 internal sealed partial class GitHubJsonContext : JsonSerializerContext;

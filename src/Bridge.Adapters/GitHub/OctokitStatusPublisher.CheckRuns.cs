@@ -33,8 +33,8 @@ public sealed partial class OctokitStatusPublisher
                 try
                 {
                     var answer = runId is { } id
-                        ? await client.Connection.Patch<Octokit.CheckRun>(ApiUrls.CheckRun(r.Owner, r.Repository, id), Update(run)).WaitAsync(linked.Token).ConfigureAwait(false)
-                        : await client.Connection.Post<Octokit.CheckRun>(ApiUrls.CheckRuns(r.Owner, r.Repository), Create(r, run), null, "application/json", cancellationToken: linked.Token).ConfigureAwait(false);
+                        ? await client.Connection.Patch<CheckRunWire>(ApiUrls.CheckRun(r.Owner, r.Repository, id), Update(run)).WaitAsync(linked.Token).ConfigureAwait(false)
+                        : await client.Connection.Post<CheckRunWire>(ApiUrls.CheckRuns(r.Owner, r.Repository), Create(r, run), null, "application/json", cancellationToken: linked.Token).ConfigureAwait(false);
                     var expected = runId is null ? 201 : 200;
                     var code = (int)answer.HttpResponse.StatusCode;
                     if (code == expected && answer.Body is { Id: > 0 } created)
@@ -95,31 +95,34 @@ public sealed partial class OctokitStatusPublisher
         try
         {
             var query = new Dictionary<string, string>(StringComparer.Ordinal) { ["check_name"] = run.Name, ["filter"] = "all", ["per_page"] = "100" };
-            var listed = await connection.Get<CheckRunsResponse>(ApiUrls.CheckRunsForReference(r.Owner, r.Repository, r.Sha), query, null, ct).ConfigureAwait(false);
+            var listed = await connection.Get<CheckRunsWire>(ApiUrls.CheckRunsForReference(r.Owner, r.Repository, r.Sha), query, null, ct).ConfigureAwait(false);
             return listed.Body?.CheckRuns?.FirstOrDefault(c => c.ExternalId == run.ExternalId)?.Id;
         }
-        catch (Exception ex) when (IsNoAnswer(ex) || ex is ApiException or GitHubRedirectException or System.Runtime.Serialization.SerializationException or FormatException or InvalidCastException)
+        catch (Exception ex) when (IsNoAnswer(ex) || ex is ApiException or GitHubRedirectException or System.Text.Json.JsonException)
         {
             return null;
         }
     }
 
-    private static NewCheckRun Create(GitHubRevision r, CheckRun run) => new(run.Name, r.Sha)
+    private static CheckRunBody Create(GitHubRevision r, CheckRun run) => new()
     {
+        Name = run.Name,
+        HeadSha = r.Sha,
         ExternalId = run.ExternalId,
         DetailsUrl = run.DetailsUrl,
         Status = Status(run.Status),
         Conclusion = Conclusion(run.Conclusion),
         StartedAt = run.StartedAt,
         CompletedAt = run.CompletedAt,
-        Output = new NewCheckRunOutput(run.Title, run.Summary),
+        Output = new() { Title = run.Title, Summary = run.Summary },
         Actions = run.Buttons.Count == 0 ? null : Buttons(run),
     };
 
     /// <summary>An update always says which buttons the run has now, so a run that is running again loses its retry button.</summary>
-    private static List<NewCheckRunAction> Buttons(CheckRun run) => [.. run.Buttons.Select(b => new NewCheckRunAction(b.Label, b.Description, b.Identifier))];
+    private static List<CheckRunActionBody> Buttons(CheckRun run) =>
+        [.. run.Buttons.Select(b => new CheckRunActionBody { Label = b.Label, Description = b.Description, Identifier = b.Identifier })];
 
-    private static CheckRunUpdate Update(CheckRun run) => new()
+    private static CheckRunBody Update(CheckRun run) => new()
     {
         Name = run.Name,
         ExternalId = run.ExternalId,
@@ -128,26 +131,18 @@ public sealed partial class OctokitStatusPublisher
         Conclusion = Conclusion(run.Conclusion),
         StartedAt = run.StartedAt,
         CompletedAt = run.CompletedAt,
-        Output = new NewCheckRunOutput(run.Title, run.Summary),
+        Output = new() { Title = run.Title, Summary = run.Summary },
         Actions = Buttons(run),
     };
 
-    private static CheckStatus Status(string status) => status switch
-    {
-        "queued" => CheckStatus.Queued,
-        "in_progress" => CheckStatus.InProgress,
-        _ => CheckStatus.Completed,
-    };
+    /// <summary>GitHub's check-run status: queued, in_progress or completed.</summary>
+    private static string Status(string status) => status is "queued" or "in_progress" ? status : "completed";
 
-    private static StringEnum<CheckConclusion>? Conclusion(string? conclusion) => conclusion switch
+    /// <summary>GitHub's conclusions; anything else asks for action.</summary>
+    private static string? Conclusion(string? conclusion) => conclusion switch
     {
         null => null,
-        "success" => CheckConclusion.Success,
-        "failure" => CheckConclusion.Failure,
-        "cancelled" => CheckConclusion.Cancelled,
-        "neutral" => CheckConclusion.Neutral,
-        "skipped" => CheckConclusion.Skipped,
-        "timed_out" => CheckConclusion.TimedOut,
-        _ => CheckConclusion.ActionRequired,
+        "success" or "failure" or "cancelled" or "neutral" or "skipped" or "timed_out" => conclusion,
+        _ => "action_required",
     };
 }

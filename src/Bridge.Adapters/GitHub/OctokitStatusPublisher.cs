@@ -161,19 +161,19 @@ public sealed partial class OctokitStatusPublisher(
     {
         try
         {
-            var listed = await connection.Get<List<Octokit.CommitStatus>>(ApiUrls.CommitStatuses(r.Owner, r.Repository, r.Sha), NewestPage, null, ct).ConfigureAwait(false);
+            var listed = await connection.Get<List<CommitStatusWire>>(ApiUrls.CommitStatuses(r.Owner, r.Repository, r.Sha), NewestPage, null, ct).ConfigureAwait(false);
             if (listed.HttpResponse.StatusCode != System.Net.HttpStatusCode.OK || listed.Body is not { } statuses) return null;
             // GitHub lists newest first.
             foreach (var shown in statuses)
             {
                 if (shown?.Context != status.Context) continue;
-                return shown.State.StringValue == CommitStateJsonConverter.WireName(Wire(status.State))
+                return shown.State == CommitStateJsonConverter.WireName(Wire(status.State))
                     && (shown.Description ?? "") == (status.Description ?? "")
                     && (shown.TargetUrl ?? "") == (status.TargetUrl ?? "");
             }
             return false;
         }
-        catch (Exception ex) when (IsNoAnswer(ex) || ex is ApiException or GitHubRedirectException or System.Runtime.Serialization.SerializationException or FormatException or InvalidCastException)
+        catch (Exception ex) when (IsNoAnswer(ex) || ex is ApiException or GitHubRedirectException or System.Text.Json.JsonException)
         {
             return null;
         }

@@ -111,7 +111,7 @@ public sealed class DeepHealthCheck(
     {
         var token = await host.Tokens.GetTokenAsync("health", "check", true, ct);
         var client = GitHubClientFactory.Create(host.Options.ApiBaseUrl, token, () => handlers.CreateHandler(BridgeServiceCollectionExtensions.GitHubHttpClient));
-        var user = await client.User.Current().WaitAsync(ct);
+        var user = (await client.Connection.Get<UserWire>(new Uri("user", UriKind.Relative), null, null, ct)).Body;
         var scopes = client.GetLastApiInfo()?.OauthScopes ?? [];
         if (scopes.Count == 0) return $"valid for {user.Login}; fine-grained token: GitHub does not report its permissions, it needs Commit statuses: write";
         if (scopes.Contains("repo") || scopes.Contains("repo:status")) return $"valid for {user.Login}, scopes {string.Join(", ", scopes)}";
@@ -121,12 +121,11 @@ public sealed class DeepHealthCheck(
     /// <summary>A GitHub App: the JWT is accepted, and each configured installation may write statuses.</summary>
     private static async Task<string> AppAsync(GitHubHost host, GitHubAppTokenProvider app, CancellationToken ct)
     {
-        var me = await app.GetAppAsync(ct);
-        var notes = new List<string> { $"app '{me.Slug ?? me.Name}' accepted its JWT" };
+        var notes = new List<string> { $"app '{await app.GetAppNameAsync(ct)}' accepted its JWT" };
         foreach (var owner in host.Options.InstallationIds.Keys)
         {
             var permissions = await app.GetPermissionsAsync(owner, "health", ct);
-            var statuses = permissions.Statuses?.StringValue;
+            var statuses = permissions.GetValueOrDefault("statuses");
             if (statuses != "write")
                 throw new UpstreamException("GitHub App", FailureKind.Misconfigured, $"the installation for {owner} has statuses: {statuses ?? "none"}; it needs write");
             notes.Add($"installation for {owner} may write statuses");
