@@ -7,6 +7,12 @@ cd "$root"
 results="$root/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
 
+echo "== native toolchain (the Kestrel host publishes Native AOT: gcc links it, with zlib)"
+if ! command -v gcc >/dev/null || [ ! -e /usr/include/zlib.h ]; then
+  apt-get install -y --no-install-recommends gcc libc6-dev zlib1g-dev >/dev/null \
+    || { apt-get update >/dev/null && apt-get install -y --no-install-recommends gcc libc6-dev zlib1g-dev >/dev/null; }
+fi
+
 echo "== tools (npm: Azurite, Prism + GitHub OpenAPI, cfn-lint)"
 (cd tests/tools && npm ci --no-audit --no-fund --loglevel=error)
 
