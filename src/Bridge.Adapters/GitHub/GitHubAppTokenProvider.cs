@@ -59,7 +59,7 @@ public sealed class GitHubAppTokenProvider(
     /// <summary>Proves the app's credentials end to end (for the deep health check): the app JWT is accepted; the app's slug or name.</summary>
     public async Task<string> GetAppNameAsync(CancellationToken ct)
     {
-        var app = await Call("read the app", false, c => ReadAsync<AppWire>(c, "app", ct), ct).ConfigureAwait(false);
+        var app = await Call("read the app", false, c => GitHubClientFactory.GetAsync<AppWire>(c, "app", ct), ct).ConfigureAwait(false);
         return app.Slug ?? app.Name ?? "(unnamed)";
     }
 
@@ -67,13 +67,9 @@ public sealed class GitHubAppTokenProvider(
     public async Task<IReadOnlyDictionary<string, string>> GetPermissionsAsync(string owner, string repository, CancellationToken ct)
     {
         var installation = await InstallationAsync(owner, repository, ct).ConfigureAwait(false);
-        var read = await Call("read the installation", false, c => ReadAsync<InstallationWire>(c, $"app/installations/{installation}", ct), ct).ConfigureAwait(false);
+        var read = await Call("read the installation", false, c => GitHubClientFactory.GetAsync<InstallationWire>(c, $"app/installations/{installation}", ct), ct).ConfigureAwait(false);
         return read.Permissions ?? [];
     }
-
-    /// <summary>A GET answered with one of the bridge's wire types (GitHubWire.cs), read by generated code.</summary>
-    private static async Task<T> ReadAsync<T>(IGitHubClient client, string path, CancellationToken ct) =>
-        (await client.Connection.Get<T>(new Uri(path, UriKind.Relative), null, null, ct).ConfigureAwait(false)).Body;
 
     private string? Fresh(long installation) =>
         _tokens.TryGetValue(installation, out var t) && t.ExpiresAt - time.GetUtcNow() > RenewBefore ? t.Token : null;
@@ -82,7 +78,7 @@ public sealed class GitHubAppTokenProvider(
     {
         if (_installations.TryGetValue(owner, out var id)) return id;
         var installation = await Call($"find its installation for {owner}", false,
-            app => ReadAsync<InstallationWire>(app, $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repository)}/installation", ct), ct).ConfigureAwait(false);
+            app => GitHubClientFactory.GetAsync<InstallationWire>(app, $"repos/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(repository)}/installation", ct), ct).ConfigureAwait(false);
         return _installations.GetOrAdd(owner, installation.Id);
     }
 

@@ -27,6 +27,13 @@ public static class GitHubClientFactory
     }
 
     /// <summary>
+    /// A GET of <paramref name="path"/> (relative to the API base) answered with one of the bridge's wire types
+    /// (GitHubWire.cs), read by generated code, not as an Octokit model (which Octokit would read by reflection).
+    /// </summary>
+    internal static async Task<T> GetAsync<T>(IGitHubClient client, string path, CancellationToken ct) =>
+        (await client.Connection.Get<T>(new Uri(path, UriKind.Relative), null, null, ct).ConfigureAwait(false)).Body;
+
+    /// <summary>
     /// The API base as Octokit must get it: ending in '/'. Octokit resolves its relative paths (<c>repos/…</c>) against
     /// the base like a browser does, so <c>https://HOST/api/v3</c> would lose <c>v3</c> and every call would go to
     /// <c>/api/repos/…</c>. The README and the Bicep template write the base without the slash.

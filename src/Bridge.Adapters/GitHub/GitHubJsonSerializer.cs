@@ -8,19 +8,20 @@ using Octokit.Internal;
 namespace Bridge.Adapters.GitHub;
 
 /// <summary>
-/// Octokit's JSON seam (<see cref="IJsonSerializer"/>) with System.Text.Json source generation for the bridge's hot path
-/// and Octokit's own reflection-based <see cref="SimpleJsonSerializer"/> for everything else, so every other type
-/// behaves exactly as before.
+/// Octokit's JSON seam (<see cref="IJsonSerializer"/>) with System.Text.Json source generation for everything the bridge
+/// reads from and writes to GitHub, so nothing depends on reflection (the Kestrel host is published Native AOT).
 /// </summary>
 /// <remarks>
-/// Source-generated: the request body <see cref="NewCommitStatus"/> (written directly:
-/// <c>{"state","target_url","description","context"}</c>, nulls left out, the state as GitHub's lower-case word,
-/// as Octokit writes it), and the responses <see cref="Octokit.CommitStatus"/> (one per event) and
-/// <see cref="AccessToken"/> (one per installation an hour), and the publisher's <see cref="StatusCreateAnswer"/>, which
-/// is never a failure: a 201 whose body is not a status is read as "no status", so Octokit still hands back the response.
-/// Octokit's response models have private setters, so the status and the token are read into small wire records and then built as Octokit's serializer builds them (<see cref="OctokitModels"/>).
-/// A response that does not fit a wire record (a field of another JSON type, no state) is handed to Octokit's
-/// serializer whole, so it is read as it was before. One instance is shared by every client: both halves are thread-safe.
+/// Any type in <see cref="GitHubJsonContext"/> is read and written by its generated code: the bridge's own wire types
+/// (GitHubWire.cs: installations, the app, the user, check runs, status lists) and the request body
+/// <see cref="NewCommitStatus"/> (<c>{"state","target_url","description","context"}</c>, nulls left out, the state as
+/// GitHub's lower-case word, as Octokit writes it). Three Octokit models are built from wire records because Octokit's
+/// API hands them back: <see cref="Octokit.CommitStatus"/> (one per event), <see cref="AccessToken"/> (one per
+/// installation an hour), and the publisher's <see cref="StatusCreateAnswer"/>, which is never a failure: a 201 whose
+/// body is not a status is read as "no status", so Octokit still hands back the response. Octokit's response models have
+/// private setters, so they are built as Octokit's serializer builds them (<see cref="OctokitModels"/>).
+/// Anything else (a status body that does not fit its wire record, a type the bridge never asks for) goes to Octokit's
+/// own serializer, as before. One instance is shared by every client: both halves are thread-safe.
 /// </remarks>
 public sealed class GitHubJsonSerializer : IJsonSerializer
 {

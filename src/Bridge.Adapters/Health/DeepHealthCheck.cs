@@ -111,7 +111,7 @@ public sealed class DeepHealthCheck(
     {
         var token = await host.Tokens.GetTokenAsync("health", "check", true, ct);
         var client = GitHubClientFactory.Create(host.Options.ApiBaseUrl, token, () => handlers.CreateHandler(BridgeServiceCollectionExtensions.GitHubHttpClient));
-        var user = (await client.Connection.Get<UserWire>(new Uri("user", UriKind.Relative), null, null, ct)).Body;
+        var user = await GitHubClientFactory.GetAsync<UserWire>(client, "user", ct);
         var scopes = client.GetLastApiInfo()?.OauthScopes ?? [];
         if (scopes.Count == 0) return $"valid for {user.Login}; fine-grained token: GitHub does not report its permissions, it needs Commit statuses: write";
         if (scopes.Contains("repo") || scopes.Contains("repo:status")) return $"valid for {user.Login}, scopes {string.Join(", ", scopes)}";

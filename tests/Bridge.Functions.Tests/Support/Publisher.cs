@@ -4,8 +4,9 @@ using System.Text;
 namespace Bridge.Functions.Tests.Support;
 
 /// <summary>
-/// Publishes src/Bridge.Functions the way docs/deploy.md does (dotnet publish -c Release -o DIR), so the tests run the
-/// artifact that ships: functions.metadata, worker.config.json, host.json and the extension bundle's outputs included.
+/// Publishes what ships the way the docs do (dotnet publish -c Release -o DIR), so the tests run the artifact itself:
+/// the Functions worker (docs/deploy.md: functions.metadata, worker.config.json, host.json and the extension bundle's
+/// outputs included), and the Kestrel host's native executable (Bridge.Tests links this file).
 /// </summary>
 public static class Publisher
 {
@@ -19,7 +20,11 @@ public static class Publisher
         }
     }
 
-    public static async Task<string> PublishAsync(string outputDirectory, TimeSpan timeout)
+    public static Task<string> PublishAsync(string outputDirectory, TimeSpan timeout) =>
+        PublishAsync(Path.Combine("src", "Bridge.Functions"), outputDirectory, "Bridge.Functions.dll", timeout);
+
+    /// <summary>Publishes <paramref name="project"/> (relative to the repository) with <paramref name="more"/> arguments; fails unless <paramref name="expectedFile"/> is in the output.</summary>
+    public static async Task<string> PublishAsync(string project, string outputDirectory, string expectedFile, TimeSpan timeout, params string[] more)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -28,9 +33,9 @@ public static class Publisher
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])["publish", Path.Combine("src", "Bridge.Functions"), "-c", "Release", "-o", outputDirectory, "--nologo",
+        foreach (var arg in (string[])["publish", project, "-c", "Release", "-o", outputDirectory, "--nologo",
                      // No build servers left behind holding this process's output pipes open.
-                     "-nodeReuse:false", "-p:UseSharedCompilation=false"])
+                     "-nodeReuse:false", "-p:UseSharedCompilation=false", .. more])
             info.ArgumentList.Add(arg);
         info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         info.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
@@ -50,11 +55,11 @@ public static class Publisher
         catch (TimeoutException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet publish did not finish within {timeout}:\n{output}");
+            throw new TimeoutException($"dotnet publish {project} did not finish within {timeout}:\n{output}");
         }
-        if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet publish failed ({process.ExitCode}):\n{output}");
-        if (!File.Exists(Path.Combine(outputDirectory, "Bridge.Functions.dll")))
-            throw new InvalidOperationException($"dotnet publish left no Bridge.Functions.dll in {outputDirectory}:\n{output}");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"dotnet publish {project} failed ({process.ExitCode}):\n{output}");
+        if (!File.Exists(Path.Combine(outputDirectory, expectedFile)))
+            throw new InvalidOperationException($"dotnet publish {project} left no {expectedFile} in {outputDirectory}:\n{output}");
         return outputDirectory;
     }
 }

@@ -139,12 +139,8 @@ public sealed class DeepHealthTests : IAsyncLifetime
             // A vault that holds the request gets the budget's upstream share of the shared clock, and one try per reader
             // (the secret's check and the token's check, which reads through the cache): it was the checks' own limit
             // that ended them, not the SDK's timeout and retries. The other faults answer at once.
-            if (await Task.WhenAny(deep, h.KeyVault.WhenHeldAsync(1)).WaitAsync(FakeClockRequests.Guard) != deep)
-            {
-                clock.Advance(RequestBudget.Default.Upstream);
-                await deep.WaitAsync(FakeClockRequests.Guard);
+            if (await FakeClockRequests.AdvanceIfHeldAsync(clock, h.KeyVault, RequestBudget.Default.Upstream, deep))
                 Assert.Equal(2, h.KeyVault.HeldCount);
-            }
         }
         finally
         {

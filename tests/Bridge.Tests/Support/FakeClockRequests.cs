@@ -1,4 +1,5 @@
 using Bridge.Core.Handling;
+using Bridge.Sandbox;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Bridge.Tests.Support;
@@ -8,6 +9,20 @@ public static class FakeClockRequests
 {
     /// <summary>How long a test waits for what the fake clock should release at once: only a hang reaches it.</summary>
     public static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Lets <paramref name="work"/> run against an upstream that may hold its request (a hang on the shared fake clock):
+    /// once the upstream holds one, the clock moves by <paramref name="share"/>, the budget the bridge gives that call, and
+    /// no further; then <paramref name="work"/> must end. Returns whether the upstream held a request (a fault that
+    /// answers at once needs no clock). The caller runs the clock out in a finally (<see cref="RunOutAsync"/>).
+    /// </summary>
+    public static async Task<bool> AdvanceIfHeldAsync(FakeTimeProvider clock, LoopbackServer upstream, TimeSpan share, Task work)
+    {
+        if (await Task.WhenAny(work, upstream.WhenHeldAsync(1)).WaitAsync(Guard) == work) return false;
+        clock.Advance(share);
+        await work.WaitAsync(Guard);
+        return true;
+    }
 
     /// <summary>
     /// Moves the clock past every budget until <paramref name="work"/> ends: after a failed assertion a request may still

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using Bridge.Functions.Tests.Support;
 
 namespace Bridge.Tests.Support;
 
@@ -19,40 +19,8 @@ public sealed class NativeHostFixture : IAsyncLifetime
 
     public string Executable => Path.Combine(_root, "publish", "Bridge.Host");
 
-    public async Task InitializeAsync()
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = TestEvents.RepoRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in (string[])["publish", Path.Combine("src", "Bridge.Host"), "-c", "Release", "-o", Path.Combine(_root, "publish"),
-                     "--artifacts-path", Path.Combine(_root, "artifacts"), "--nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false"])
-            info.ArgumentList.Add(arg);
-        info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        info.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = new Process { StartInfo = info };
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet publish src/Bridge.Host did not finish within 10 minutes:\n{output}");
-        }
-        if (process.ExitCode != 0 || !File.Exists(Executable))
-            throw new InvalidOperationException($"dotnet publish src/Bridge.Host failed ({process.ExitCode}) or left no {Executable}:\n{output}");
-    }
+    public Task InitializeAsync() => Publisher.PublishAsync(Path.Combine("src", "Bridge.Host"), Path.GetDirectoryName(Executable)!, "Bridge.Host",
+        TimeSpan.FromMinutes(10), "--artifacts-path", Path.Combine(_root, "artifacts"));
 
     /// <summary>Starts the executable with <paramref name="environment"/> (as a container would get its settings) on a free port.</summary>
     public async Task<NativeHost> StartAsync(IReadOnlyDictionary<string, string> environment)
@@ -90,40 +58,33 @@ public sealed class NativeHost : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal NativeHost(Process process, int port)
     {
         _process = process;
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            _output.Enqueue(e.Data);
+            // Kestrel's own line once it accepts connections (the host logs at Information unless told otherwise).
+            if (e.Data.Contains("Now listening on:", StringComparison.Ordinal)) _listening.TrySetResult();
+        };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
-        Port = port;
     }
 
-    public int Port { get; }
     public HttpClient Client { get; }
     public string Output => string.Join('\n', _output);
 
+    /// <summary>Until Kestrel says it listens; a host that exits first, or never says so within a minute, fails the test with its output.</summary>
     internal async Task WaitUntilListeningAsync()
     {
-        // Polls the port; the bound (a minute of attempts) only ends a host that never starts.
-        for (var attempt = 0; attempt < 3000; attempt++)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"the native host exited ({_process.ExitCode}):\n{Output}");
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                await socket.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(20));
-            }
-        }
-        throw new TimeoutException($"the native host did not listen:\n{Output}");
+        var exited = _process.WaitForExitAsync();
+        if (await Task.WhenAny(_listening.Task, exited).WaitAsync(TimeSpan.FromMinutes(1)) == exited)
+            throw new InvalidOperationException($"the native host exited ({_process.ExitCode}):\n{Output}");
     }
 
     public Task<HttpResponseMessage> PostEventAsync(byte[] body, string? key = TestSecrets.FunctionKey)

@@ -84,12 +84,7 @@ public sealed class KeyVaultFaultTests
     {
         try
         {
-            if (await Task.WhenAny(post, vault.WhenHeldAsync(1)).WaitAsync(FakeClockRequests.Guard) != post)
-            {
-                clock.Advance(share);
-                await post.WaitAsync(FakeClockRequests.Guard);
-                Assert.Equal(1, vault.HeldCount);
-            }
+            if (await FakeClockRequests.AdvanceIfHeldAsync(clock, vault, share, post)) Assert.Equal(1, vault.HeldCount);
             return await post;
         }
         finally
